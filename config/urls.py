@@ -1,0 +1,41 @@
+"""Tandem's URL configuration."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from projects import views as project_views
+
+api_v1 = [
+    path("", include("projects.api.urls")),
+]
+
+urlpatterns = [
+    path("", project_views.dashboard, name="dashboard"),
+    path("healthz", project_views.healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("projects/", include("projects.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/", RedirectView.as_view(pattern_name="api-docs", permanent=False)),
+    path(
+        "favicon.ico",
+        login_not_required(RedirectView.as_view(url="/static/favicon.svg", permanent=True)),
+    ),
+]

@@ -1,0 +1,5 @@
+"""HTML routes of the projects app."""
+
+app_name = "projects"
+
+urlpatterns: list = []

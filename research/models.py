@@ -1,0 +1,1 @@
+"""Research models: boards, metrics, ideas and readings (added by the research slice)."""

@@ -1,0 +1,143 @@
+"""Shared fixtures, and the test-only overrides of the settings.
+
+The suite runs against the real services that ``make test`` provides: PostgreSQL
+(``DATABASE_URL``), Redis (``REDIS_URL``), a Celery worker started here, an SMTP server
+started here, and Chromium for the browser tests.
+"""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from rest_framework.test import APIClient
+
+from projects.models import Role
+
+from .factories import UserFactory
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def pytest_report_header(config) -> list[str]:
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    broker = settings.REDIS_URL or "none (eager tasks)"
+    return [f"tandem: database vendor {engine}, broker {broker}"]
+
+
+def _xdist_worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+# Each xdist worker gets its own cache namespace and task queue on the shared Redis, so
+# parallel workers never see each other's keys or consume each other's tasks.
+if settings.REDIS_URL:
+    settings.CACHES["default"]["KEY_PREFIX"] = f"tandem-test-{_xdist_worker()}"
+
+
+@pytest.fixture
+def password() -> str:
+    return "pw-for-tests-123"
+
+
+@pytest.fixture
+def viewer(db):
+    return UserFactory(username="viewer-user", role=Role.VIEWER)
+
+
+@pytest.fixture
+def member(db):
+    return UserFactory(username="member-user", role=Role.MEMBER)
+
+
+@pytest.fixture
+def manager(db):
+    return UserFactory(username="manager-user", role=Role.MANAGER)
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin-user", role=Role.ADMIN, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def api_as():
+    """``api_as(user)``: an API client logged in as ``user``."""
+
+    def make(user) -> APIClient:
+        api = APIClient()
+        api.force_authenticate(user)
+        return api
+
+    return make
+
+
+def _database_url(db: dict) -> str:
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        pytest.fail(
+            "The Celery worker needs a shared database: run the suite on PostgreSQL "
+            "(make test sets DATABASE_URL)."
+        )
+    credentials = quote(db["USER"] or "postgres")
+    if db.get("PASSWORD"):
+        credentials += ":" + quote(db["PASSWORD"])
+    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker):
+    """A real Celery worker process consuming this test session's queue on Redis.
+
+    It uses the test database, so tests that need it must commit their data
+    (``transactional_db``) for the worker to see it.
+    """
+    from config.celery import app
+
+    if not settings.REDIS_URL:
+        pytest.fail("REDIS_URL is not set: the Celery tests need a real Redis broker (make test).")
+    queue = f"tandem-test-{_xdist_worker()}"
+    app.conf.task_default_queue = queue
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_purge(queue)  # leftovers of an interrupted earlier run
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(connection.settings_dict),
+        "CELERY_QUEUE": queue,
+        "DEBUG": "true",
+    }
+    (BASE_DIR / ".run").mkdir(exist_ok=True)
+    log = open(BASE_DIR / ".run" / f"celery-{_xdist_worker()}.log", "w")  # noqa: SIM115
+    process = subprocess.Popen(
+        [
+            sys.executable, "-m", "celery", "-A", "config", "worker",
+            "--pool=solo", "--without-gossip", "--without-mingle", "--without-heartbeat",
+            "-Q", queue, "-n", f"{queue}@%h", "--loglevel=INFO",
+        ],
+        cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"The Celery worker exited at start-up; see {log.name}")
+        if app.control.ping(destination=[f"{queue}@{os.uname().nodename}"], timeout=0.5):
+            break
+    else:
+        process.kill()
+        pytest.fail(f"The Celery worker did not answer within 30 s; see {log.name}")
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()

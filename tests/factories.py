@@ -1,0 +1,36 @@
+"""factory_boy factories for Tandem's models."""
+
+import factory
+from django.contrib.auth.models import User
+
+from projects.models import Discipline, Profile, Role
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A person; ``role`` and ``discipline`` set the profile the signal creates."""
+
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"person{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
+    password = factory.django.Password("pw-for-tests-123")
+
+    @factory.post_generation
+    def role(self, create: bool, extracted: str | None, **kwargs) -> None:
+        if create:
+            Profile.objects.filter(user=self).update(role=extracted or Role.MEMBER)
+            self.profile.refresh_from_db()
+
+    @factory.post_generation
+    def discipline(self, create: bool, extracted: str | None, **kwargs) -> None:
+        if create and extracted:
+            Profile.objects.filter(user=self).update(discipline=extracted)
+            self.profile.refresh_from_db()
+
+
+__all__ = ["Discipline", "Role", "UserFactory"]
