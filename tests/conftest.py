@@ -34,10 +34,17 @@ def _xdist_worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
-# Each xdist worker gets its own cache namespace and task queue on the shared Redis, so
-# parallel workers never see each other's keys or consume each other's tasks.
+def _namespace() -> str:
+    """A name unique to this test process: checkouts sharing one Redis must not collide."""
+    return f"tandem-test-{settings.DATABASES['default']['NAME']}-{_xdist_worker()}".replace(
+        "/", "_"
+    )
+
+
+# Each test process gets its own cache namespace and task queue on the shared Redis, so
+# parallel workers (and other checkouts) never see each other's keys or tasks.
 if settings.REDIS_URL:
-    settings.CACHES["default"]["KEY_PREFIX"] = f"tandem-test-{_xdist_worker()}"
+    settings.CACHES["default"]["KEY_PREFIX"] = _namespace()
 
 
 @pytest.fixture
@@ -105,7 +112,7 @@ def celery_worker(django_db_setup, django_db_blocker):
 
     if not settings.REDIS_URL:
         pytest.fail("REDIS_URL is not set: the Celery tests need a real Redis broker (make test).")
-    queue = f"tandem-test-{_xdist_worker()}"
+    queue = _namespace()
     app.conf.task_default_queue = queue
     with app.connection_for_write() as conn:
         conn.default_channel.queue_purge(queue)  # leftovers of an interrupted earlier run

@@ -3,7 +3,7 @@
 import factory
 from django.contrib.auth.models import User
 
-from projects.models import Discipline, Profile, Role
+from projects.models import Phase, Profile, Project, Role
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -33,4 +33,15 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.profile.refresh_from_db()
 
 
-__all__ = ["Discipline", "Role", "UserFactory"]
+class ProjectFactory(factory.django.DjangoModelFactory):
+    """A project in research, on track."""
+
+    class Meta:
+        model = Project
+
+    name = factory.Sequence(lambda n: f"Project {n}")
+    slug = factory.Sequence(lambda n: f"project-{n}")
+    summary = "Predict what matters."
+    customer_value = "Customers get better recommendations."
+    product_manager = factory.SubFactory(UserFactory)
+    phase = Phase.RESEARCH

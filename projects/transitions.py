@@ -1,0 +1,18 @@
+"""Allowed phase transitions: plain data, read by the service, the UI and the API."""
+
+from .models import Phase
+
+PHASE_TRANSITIONS: dict[str, frozenset[str]] = {
+    Phase.RESEARCH: frozenset({Phase.PROTOTYPE, Phase.ARCHIVED}),
+    Phase.PROTOTYPE: frozenset({Phase.RESEARCH, Phase.IMPLEMENTATION, Phase.ARCHIVED}),
+    Phase.IMPLEMENTATION: frozenset({Phase.PROTOTYPE, Phase.RELEASED, Phase.ARCHIVED}),
+    Phase.RELEASED: frozenset({Phase.MONITORING, Phase.ARCHIVED}),
+    Phase.MONITORING: frozenset({Phase.IMPLEMENTATION, Phase.ARCHIVED}),
+    Phase.ARCHIVED: frozenset({Phase.RESEARCH}),
+}
+
+
+def allowed_phases(current: str) -> list[str]:
+    """The phases a project in ``current`` may move to, in the lifecycle's order."""
+    allowed = PHASE_TRANSITIONS.get(current, frozenset())
+    return [phase for phase in Phase.values if phase in allowed]
