@@ -11,6 +11,7 @@ from projects import views as project_views
 
 api_v1 = [
     path("", include("projects.api.urls")),
+    path("", include("research.api.urls")),
 ]
 
 urlpatterns = [
@@ -29,6 +30,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("projects/", include("projects.urls")),
+    path("research/", include("research.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -50,5 +50,8 @@ class Command(BaseCommand):
         )
 
     def _later_seeds(self) -> list:
-        """Each slice's own demo data; every one is idempotent too."""
-        return []
+        """Each slice's own demo data, in dependency order; every one is idempotent too."""
+        from projects.seed import seed as seed_projects
+        from research.seed import seed as seed_research
+
+        return [seed_projects, seed_research]

@@ -1,0 +1,5 @@
+"""HTML routes of the research app."""
+
+app_name = "research"
+
+urlpatterns: list = []
