@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Run a command with PostgreSQL and Redis available, exported as DATABASE_URL and REDIS_URL.
+# Run a command with PostgreSQL and Redis available, exported as DATABASE_URL and REDIS_URL,
+# and Debian's Chromium installed for the browser tests.
 #
 #   scripts/with-services.sh COMMAND [ARGS...]
 #
@@ -103,6 +104,11 @@ if [[ -z ${REDIS_URL:-} ]]; then
     started+=("redis:$port")
     export REDIS_URL="redis://127.0.0.1:$port/0"
   fi
+fi
+
+# --- Chromium, for the browser tests --------------------------------------------------------
+if [[ -z ${CHROMIUM:-} ]] && ! command -v chromium >/dev/null; then
+  apt_install chromium
 fi
 
 # Fail loudly rather than let the suite run on something else.
