@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from projects import account_views
 from projects import views as project_views
 
 api_v1 = [
@@ -29,6 +30,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/token/", account_views.api_token, name="api-token"),
     path("projects/", include("projects.urls")),
     path("research/", include("research.urls")),
     path("admin/", admin.site.urls),

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from rest_framework.authtoken.models import Token
 
 from .models import Discipline, Profile, Role
 
@@ -12,6 +13,23 @@ def profile_ensure(*, user: User) -> Profile:
         user=user, defaults={"role": Role.ADMIN if user.is_superuser else Role.VIEWER}
     )
     return profile
+
+
+@transaction.atomic
+def api_token_regenerate(*, user: User) -> Token:
+    """Give ``user`` a new personal API token, revoking the old one at once."""
+    Token.objects.filter(user=user).delete()
+    token = Token.objects.create(user=user)
+    activity_record(actor=user, verb="regenerated their API token", target=user)
+    return token
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User) -> None:
+    """Revoke ``user``'s personal API token, if any."""
+    deleted, _ = Token.objects.filter(user=user).delete()
+    if deleted:
+        activity_record(actor=user, verb="revoked their API token", target=user)
 
 
 @transaction.atomic

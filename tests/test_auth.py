@@ -127,3 +127,20 @@ def test_api_docs_and_schema_are_served_to_signed_in_people(client, viewer):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert schema.status_code == 200
     assert b"/api/v1/me/" in schema.content
+
+
+def test_a_person_creates_regenerates_and_revokes_their_api_token(client, member, api_client):
+    client.force_login(member)
+    assert b"You have no token yet" in client.get(reverse("api-token")).content
+    client.post(reverse("api-token"), {"action": "regenerate"})
+    first = Token.objects.get(user=member).key
+    client.post(reverse("api-token"), {"action": "regenerate"})
+    second = Token.objects.get(user=member).key
+    assert first != second
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {first}")
+    assert api_client.get("/api/v1/me/").status_code == 401
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {second}")
+    assert api_client.get("/api/v1/me/").status_code == 200
+    client.post(reverse("api-token"), {"action": "revoke"})
+    assert not Token.objects.filter(user=member).exists()
+    assert api_client.get("/api/v1/me/").status_code == 401
