@@ -9,3 +9,8 @@ class ProjectsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401  (connects the profile signal)
+        from .gates import register_gate
+        from .models import Phase
+        from .services import gate_needs_a_target
+
+        register_gate(gate_needs_a_target, leaving=Phase.RESEARCH)
