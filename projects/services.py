@@ -139,6 +139,15 @@ PROJECT_EDITABLE_FIELDS = (
 )
 
 
+# Paths under /projects/ that a project slug must not shadow.
+RESERVED_SLUGS = frozenset({"new", "staffing", "takeaways", "rotations"})
+
+
+def _check_slug(project: Project) -> None:
+    if project.slug in RESERVED_SLUGS:
+        raise ValidationError({"slug": f"“{project.slug}” is reserved; choose another slug."})
+
+
 @transaction.atomic
 def project_create(
     *,
@@ -165,6 +174,7 @@ def project_create(
         health=health,
         phase=Phase.RESEARCH,
     )
+    _check_slug(project)
     _full_clean(project)
     project.save()
     if members:
@@ -184,7 +194,10 @@ def project_update(*, project: Project, actor: User, **changes: Any) -> Project:
         raise ValidationError({field: "This field cannot be changed here." for field in unknown})
     project = Project.objects.select_for_update().get(pk=project.pk)
     members = changes.pop("members", None)
+    if "slug" in changes and not changes["slug"]:
+        changes["slug"] = slugify(changes.get("name", project.name))[:200]
     changed = _apply_changes(project, changes)
+    _check_slug(project)
     _full_clean(project)
     if changed:
         project.save(update_fields=[*changed, "updated_at"])

@@ -1,0 +1,129 @@
+"""FilterSets shared by the HTML lists and the API lists (one definition of each filter)."""
+
+import django_filters
+from django.contrib.auth.models import User
+from django.db.models import Q, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from .models import (
+    Activity,
+    Discipline,
+    Health,
+    Phase,
+    Project,
+    Role,
+    Rotation,
+    Takeaway,
+    Target,
+    TargetKind,
+)
+from .selectors import _active_on
+
+
+def _people(request) -> QuerySet[User]:
+    return User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
+
+
+def _projects(request) -> QuerySet[Project]:
+    return Project.objects.order_by("name")
+
+
+class ProjectFilter(django_filters.FilterSet):
+    """Projects by phase, health, person on the team (membership or any rotation) and name."""
+
+    q = django_filters.CharFilter(method="filter_q", label="Name contains")
+    phase = django_filters.ChoiceFilter(choices=Phase.choices, empty_label="Any phase")
+    health = django_filters.ChoiceFilter(choices=Health.choices, empty_label="Any health")
+    person = django_filters.ModelChoiceFilter(
+        queryset=_people, method="filter_person", label="Person", empty_label="Anyone"
+    )
+
+    class Meta:
+        model = Project
+        fields = ["q", "phase", "health", "person"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(name__icontains=value) if value else queryset
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def filter_person(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(pk__in=Rotation.objects.filter(person=value).values("project"))
+            | Q(pk__in=Project.members.through.objects.filter(user=value).values("project"))
+            | Q(product_manager=value)
+        )
+
+
+class TargetFilter(django_filters.FilterSet):
+    project = django_filters.ModelChoiceFilter(queryset=_projects)
+    kind = django_filters.ChoiceFilter(choices=TargetKind.choices)
+
+    class Meta:
+        model = Target
+        fields = ["project", "kind"]
+
+
+class RotationFilter(django_filters.FilterSet):
+    """Rotations by person, project, discipline, placeholder or not, and running on a date."""
+
+    person = django_filters.ModelChoiceFilter(queryset=_people, empty_label="Anyone")
+    project = django_filters.ModelChoiceFilter(queryset=_projects, empty_label="Any project")
+    discipline = django_filters.ChoiceFilter(
+        field_name="person__profile__discipline",
+        choices=Discipline.choices,
+        empty_label="Any discipline",
+    )
+    placeholder = django_filters.BooleanFilter(
+        field_name="person", lookup_expr="isnull", label="Unfilled placeholder"
+    )
+    active_on = django_filters.DateFilter(method="filter_active_on", label="Running on")
+
+    class Meta:
+        model = Rotation
+        fields = ["person", "project", "discipline", "placeholder", "active_on"]
+
+    def filter_active_on(self, queryset, name, value):
+        return queryset.filter(_active_on(value)) if value else queryset
+
+
+class PersonFilter(django_filters.FilterSet):
+    discipline = django_filters.ChoiceFilter(
+        field_name="profile__discipline", choices=Discipline.choices, empty_label="Any discipline"
+    )
+    role = django_filters.ChoiceFilter(field_name="profile__role", choices=Role.choices)
+
+    class Meta:
+        model = User
+        fields = ["discipline", "role"]
+
+
+class TakeawayFilter(django_filters.FilterSet):
+    """Takeaways by project, tag and author."""
+
+    project = django_filters.ModelChoiceFilter(queryset=_projects, empty_label="Any project")
+    tag = django_filters.CharFilter(method="filter_tag", label="Tag")
+    author = django_filters.ModelChoiceFilter(queryset=_people, empty_label="Anyone")
+
+    class Meta:
+        model = Takeaway
+        fields = ["project", "tag", "author"]
+
+    def filter_tag(self, queryset, name, value):
+        from .services import normalise_tags
+
+        tag = normalise_tags(value)
+        return queryset.filter(tags__contains=tag) if tag else queryset
+
+
+class ActivityFilter(django_filters.FilterSet):
+    project = django_filters.ModelChoiceFilter(queryset=_projects)
+    actor = django_filters.ModelChoiceFilter(queryset=_people)
+    verb = django_filters.CharFilter()
+    since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+
+    class Meta:
+        model = Activity
+        fields = ["project", "actor", "verb", "since"]
