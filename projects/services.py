@@ -301,7 +301,9 @@ def project_change_phase(
 
 def gate_needs_a_target(project: Project, to_phase: str) -> list[str]:
     """Leaving research needs at least one target or ideal user scenario."""
-    if project.targets.exists():
+    # Pages pass a project annotated by ``selectors.project_list``: no extra query there.
+    count = getattr(project, "target_count", None)
+    if count if count is not None else project.targets.exists():
         return []
     return ["Add at least one target or ideal user scenario before leaving research."]
 
