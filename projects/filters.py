@@ -2,6 +2,7 @@
 
 import django_filters
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -21,6 +22,29 @@ from .models import (
 from .selectors import _active_on
 
 
+class _IdOrObjectField(django_filters.fields.ModelChoiceField):
+    """A model choice that treats an unknown numeric id as "matches nothing" instead of an
+    error: filtering by a person or project that does not exist is an empty list, not a 400.
+    """
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            text = str(value).strip()
+            # Only ids a bigint column can hold; anything else stays a 400.
+            if text.isdigit() and int(text) < 2**63:
+                return self.queryset.model(pk=int(text))
+            raise
+
+
+class IdChoiceFilter(django_filters.ModelChoiceFilter):
+    """A ModelChoiceFilter (a select in the HTML forms, an id in the API) that is lenient
+    about ids of rows that do not exist."""
+
+    field_class = _IdOrObjectField
+
+
 def _people(request) -> QuerySet[User]:
     return User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
 
@@ -35,7 +59,7 @@ class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Name contains")
     phase = django_filters.ChoiceFilter(choices=Phase.choices, empty_label="Any phase")
     health = django_filters.ChoiceFilter(choices=Health.choices, empty_label="Any health")
-    person = django_filters.ModelChoiceFilter(
+    person = IdChoiceFilter(
         queryset=_people, method="filter_person", label="Person", empty_label="Anyone"
     )
 
@@ -58,7 +82,7 @@ class ProjectFilter(django_filters.FilterSet):
 
 
 class TargetFilter(django_filters.FilterSet):
-    project = django_filters.ModelChoiceFilter(queryset=_projects)
+    project = IdChoiceFilter(queryset=_projects)
     kind = django_filters.ChoiceFilter(choices=TargetKind.choices)
 
     class Meta:
@@ -69,8 +93,8 @@ class TargetFilter(django_filters.FilterSet):
 class RotationFilter(django_filters.FilterSet):
     """Rotations by person, project, discipline, placeholder or not, and running on a date."""
 
-    person = django_filters.ModelChoiceFilter(queryset=_people, empty_label="Anyone")
-    project = django_filters.ModelChoiceFilter(queryset=_projects, empty_label="Any project")
+    person = IdChoiceFilter(queryset=_people, empty_label="Anyone")
+    project = IdChoiceFilter(queryset=_projects, empty_label="Any project")
     discipline = django_filters.ChoiceFilter(
         field_name="person__profile__discipline",
         choices=Discipline.choices,
@@ -103,9 +127,9 @@ class PersonFilter(django_filters.FilterSet):
 class TakeawayFilter(django_filters.FilterSet):
     """Takeaways by project, tag and author."""
 
-    project = django_filters.ModelChoiceFilter(queryset=_projects, empty_label="Any project")
+    project = IdChoiceFilter(queryset=_projects, empty_label="Any project")
     tag = django_filters.CharFilter(method="filter_tag", label="Tag")
-    author = django_filters.ModelChoiceFilter(queryset=_people, empty_label="Anyone")
+    author = IdChoiceFilter(queryset=_people, empty_label="Anyone")
 
     class Meta:
         model = Takeaway
@@ -119,8 +143,8 @@ class TakeawayFilter(django_filters.FilterSet):
 
 
 class ActivityFilter(django_filters.FilterSet):
-    project = django_filters.ModelChoiceFilter(queryset=_projects)
-    actor = django_filters.ModelChoiceFilter(queryset=_people)
+    project = IdChoiceFilter(queryset=_projects)
+    actor = IdChoiceFilter(queryset=_people)
     verb = django_filters.CharFilter()
     since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
 

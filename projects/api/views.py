@@ -39,7 +39,10 @@ ERRORS_READ = {
     400: OpenApiResponse(ValidationErrorSerializer, description="Invalid filter value."),
     401: OpenApiResponse(ErrorSerializer, description="Not signed in."),
     403: OpenApiResponse(ErrorSerializer, description="Not allowed."),
+    404: OpenApiResponse(ErrorSerializer, description="No such page."),
 }
+# Any path segment reaches the view, so a malformed id is a JSON 404 rather than an HTML one.
+LOOKUP_ANY = r"[^/]+"
 ERRORS_ONE = {
     401: OpenApiResponse(ErrorSerializer, description="Not signed in."),
     403: OpenApiResponse(ErrorSerializer, description="Not allowed."),
@@ -81,6 +84,7 @@ class ServiceViewSet(viewsets.ModelViewSet):
     through the list selector (so annotations are present)."""
 
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+    lookup_value_regex = LOOKUP_ANY
 
     def _reread(self, obj):
         return self.get_queryset().get(pk=obj.pk)
@@ -223,6 +227,7 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = PersonSerializer
     filterset_class = PersonFilter
+    lookup_value_regex = LOOKUP_ANY
     ordering_fields = ["username", "first_name", "last_name"]
 
     def get_queryset(self):
@@ -257,6 +262,7 @@ class ActivityViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ActivitySerializer
     filterset_class = ActivityFilter
+    lookup_value_regex = LOOKUP_ANY
     ordering_fields = ["created_at"]
 
     def get_queryset(self):

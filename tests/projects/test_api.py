@@ -303,3 +303,36 @@ def test_list_endpoint_query_budget(api_as, viewer, django_assert_num_queries, k
         response = api.get(f"/api/v1/{kind}/")
     assert response.status_code == 200
     assert response.json()["count"] >= size
+
+
+@pytest.mark.parametrize(
+    "query, status",
+    [
+        ("person=0", 200),
+        ("project=424242", 200),
+        ("person=99999999999999999999999", 400),
+        ("person=abc", 400),
+        ("active_on=2026-02-30", 400),
+        ("page=-3", 404),
+    ],
+)
+def test_rotation_filters_never_500(api_as, viewer, query, status):
+    response = api_as(viewer).get(f"/api/v1/rotations/?{query}")
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/json"
+    if status == 200:
+        assert response.json()["count"] == 0
+
+
+@pytest.mark.parametrize(
+    "path", ["projects/0.5/", "targets/abc/move/", "rotations/99999999999999999999999/"]
+)
+def test_malformed_ids_are_json_404s(api_as, manager, path):
+    api = api_as(manager)
+    response = (
+        api.get(f"/api/v1/{path}")
+        if "move" not in path
+        else api.post(f"/api/v1/{path}", {"direction": "up"})
+    )
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
