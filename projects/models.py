@@ -94,6 +94,12 @@ class Project(models.Model):
     target_release = models.DateField(null=True, blank=True)
     health = models.CharField(max_length=16, choices=Health.choices, default=Health.ON_TRACK)
     phase = models.CharField(max_length=16, choices=Phase.choices, default=Phase.RESEARCH)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="member_projects",
+        help_text="People on the team besides those with a current rotation.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -173,3 +179,130 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} {self.verb} {self.target_repr}"
+
+
+class TargetKind(models.TextChoices):
+    TARGET = "target", "Target"
+    SCENARIO = "scenario", "Ideal user scenario"
+
+
+class Target(models.Model):
+    """A target or an ideal user scenario of a project: the experience it tries to drive.
+
+    Ordered per project by ``position``; leaving research needs at least one.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="targets")
+    kind = models.CharField(max_length=16, choices=TargetKind.choices, default=TargetKind.TARGET)
+    text = models.TextField()
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["project", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=TargetKind.values), name="target_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Rotation(models.Model):
+    """A person's stint on a project: role, dates and allocation.
+
+    Without a person it is a *placeholder*: demand that a manager still has to staff.
+    ``planned_end`` defaults to the project's target release; ``actual_end`` is set when the
+    rotation ends early or the project is released. Two rotations of one person on one
+    project may not overlap (enforced in ``services`` under a row lock); allocation range
+    and date order are database constraints.
+    """
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="rotations",
+    )
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="rotations")
+    role = models.CharField(max_length=100)
+    start = models.DateField()
+    planned_end = models.DateField(null=True, blank=True)
+    actual_end = models.DateField(null=True, blank=True)
+    allocation = models.PositiveSmallIntegerField(default=100, help_text="Percent, 1 to 100.")
+    takeaway_requested_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["start", "id"]
+        indexes = [
+            models.Index(fields=["person", "start"], name="rotation_person_start"),
+            models.Index(fields=["project", "start"], name="rotation_project_start"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(allocation__gte=1, allocation__lte=100),
+                name="rotation_allocation_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(planned_end__isnull=True)
+                | models.Q(planned_end__gte=models.F("start")),
+                name="rotation_planned_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(actual_end__isnull=True)
+                | models.Q(actual_end__gte=models.F("start")),
+                name="rotation_actual_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        who = self.person.get_full_name() or self.person.username if self.person else "Unfilled"
+        return f"{who} · {self.role} on {self.project}"
+
+    @property
+    def is_placeholder(self) -> bool:
+        return self.person_id is None
+
+    @property
+    def end(self):
+        """When the rotation ends: the actual end if set, else the planned one (may be None)."""
+        return self.actual_end or self.planned_end
+
+
+class Takeaway(models.Model):
+    """What someone learned, optionally on a project and a rotation; markdown, tagged.
+
+    ``tags`` is stored normalised as ``,tag1,tag2,`` so a tag filter is one portable
+    ``contains`` lookup on PostgreSQL and SQLite alike.
+    """
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="takeaways"
+    )
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.SET_NULL, related_name="takeaways"
+    )
+    rotation = models.ForeignKey(
+        Rotation, null=True, blank=True, on_delete=models.SET_NULL, related_name="takeaways"
+    )
+    title = models.CharField(max_length=200)
+    text = models.TextField(help_text="Markdown.")
+    tags = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [tag for tag in self.tags.split(",") if tag]

@@ -1,9 +1,21 @@
 """factory_boy factories for Tandem's models."""
 
+import datetime
+
 import factory
 from django.contrib.auth.models import User
 
-from projects.models import Phase, Profile, Project, Role
+from projects.models import (
+    Discipline,
+    Phase,
+    Profile,
+    Project,
+    Role,
+    Rotation,
+    Takeaway,
+    Target,
+    TargetKind,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -45,3 +57,45 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     customer_value = "Customers get better recommendations."
     product_manager = factory.SubFactory(UserFactory)
     phase = Phase.RESEARCH
+
+
+# --- projects slice ------------------------------------------------------------------------
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    """A target of a project."""
+
+    class Meta:
+        model = Target
+
+    project = factory.SubFactory(ProjectFactory)
+    kind = TargetKind.TARGET
+    text = factory.Sequence(lambda n: f"Customers see a better offer {n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class RotationFactory(factory.django.DjangoModelFactory):
+    """A person on a project for a quarter, full time, starting a month ago."""
+
+    class Meta:
+        model = Rotation
+
+    person = factory.SubFactory(UserFactory, discipline=Discipline.DATA_SCIENTIST)
+    project = factory.SubFactory(ProjectFactory)
+    role = "Data scientist"
+    start = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=30))
+    planned_end = factory.LazyAttribute(lambda r: r.start + datetime.timedelta(days=90))
+    allocation = 100
+
+
+class TakeawayFactory(factory.django.DjangoModelFactory):
+    """A takeaway by a member."""
+
+    class Meta:
+        model = Takeaway
+
+    author = factory.SubFactory(UserFactory)
+    project = None
+    title = factory.Sequence(lambda n: f"Lesson {n}")
+    text = "Validate **offline** before asking for an A/B test."
+    tags = ",modelling,"

@@ -1,7 +1,12 @@
-"""API serializers of the projects app."""
+"""API serializers of the projects app. They shape data; the services do the writing."""
 
 from django.contrib.auth.models import User
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from projects.markdown import render_markdown
+from projects.models import Activity, Phase, Project, Rotation, Takeaway, Target
+from projects.transitions import allowed_phases
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -18,3 +23,199 @@ class PersonSerializer(serializers.ModelSerializer):
 
     def get_name(self, user: User) -> str:
         return user.get_full_name() or user.get_username()
+
+
+def _active_people():
+    return User.objects.filter(is_active=True)
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    """A project. ``phase`` is read-only: move it with ``POST /projects/{id}/phase/``;
+    ``allowed_phases`` lists the moves the transition table allows from here."""
+
+    product_manager = serializers.PrimaryKeyRelatedField(
+        queryset=_active_people(), allow_null=True, required=False
+    )
+    members = serializers.PrimaryKeyRelatedField(
+        queryset=_active_people(), many=True, required=False
+    )
+    allowed_phases = serializers.SerializerMethodField()
+    slug = serializers.SlugField(max_length=200, required=False, allow_blank=True)
+    target_count = serializers.IntegerField(read_only=True, default=0)
+    team_size = serializers.IntegerField(read_only=True, default=0)
+    open_demand = serializers.IntegerField(read_only=True, default=0)
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "summary",
+            "customer_value",
+            "product_manager",
+            "target_release",
+            "health",
+            "phase",
+            "allowed_phases",
+            "members",
+            "target_count",
+            "team_size",
+            "open_demand",
+            "url",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["phase", "created_at", "updated_at"]
+        # Uniqueness is checked by the service (full_clean) so the API and UI say the same.
+        validators: list = []
+        extra_kwargs = {"slug": {"validators": []}}
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(Phase.choices)))
+    def get_allowed_phases(self, project: Project) -> list[str]:
+        return allowed_phases(project.phase)
+
+
+class PhaseChangeInputSerializer(serializers.Serializer):
+    """A phase transition request: ``{"to": phase, "note": ..., "override_reason": ...}``."""
+
+    to = serializers.ChoiceField(choices=Phase.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    override_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=5000,
+        help_text="Managers: why a failing phase gate is overridden.",
+    )
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    """A target or ideal user scenario; appended to the end of its project's list."""
+
+    class Meta:
+        model = Target
+        fields = ["id", "project", "kind", "text", "position", "created_at", "updated_at"]
+        read_only_fields = ["position", "created_at", "updated_at"]
+
+
+class TargetMoveSerializer(serializers.Serializer):
+    direction = serializers.ChoiceField(choices=[("up", "up"), ("down", "down")])
+
+
+class RotationSerializer(serializers.ModelSerializer):
+    """A rotation; without ``person`` it is a placeholder (demand to staff).
+
+    ``planned_end`` defaults to the project's target release. ``warnings`` (on writes) lists
+    over-allocation and rolling-off warnings, which do not block the write.
+    """
+
+    person = serializers.PrimaryKeyRelatedField(
+        queryset=_active_people(), allow_null=True, required=False
+    )
+    person_name = serializers.SerializerMethodField()
+    allocation = serializers.IntegerField(min_value=1, max_value=100, default=100)
+    is_placeholder = serializers.BooleanField(read_only=True)
+    effective_end = serializers.DateField(read_only=True, allow_null=True, default=None)
+    warnings = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Rotation
+        fields = [
+            "id",
+            "person",
+            "person_name",
+            "project",
+            "role",
+            "start",
+            "planned_end",
+            "actual_end",
+            "effective_end",
+            "allocation",
+            "is_placeholder",
+            "takeaway_requested_at",
+            "warnings",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["takeaway_requested_at", "created_at", "updated_at"]
+        validators: list = []
+
+    def get_person_name(self, rotation: Rotation) -> str | None:
+        if rotation.person is None:
+            return None
+        return rotation.person.get_full_name() or rotation.person.username
+
+    def get_warnings(self, rotation: Rotation) -> list[str]:
+        return self.context.get("warnings", {}).get(rotation.pk, [])
+
+
+class TakeawaySerializer(serializers.ModelSerializer):
+    """A takeaway; ``text`` is markdown, ``html`` its sanitised rendering. The author is you."""
+
+    author = serializers.PrimaryKeyRelatedField(read_only=True)
+    author_name = serializers.SerializerMethodField()
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=50), required=False, default=list
+    )
+    html = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Takeaway
+        fields = [
+            "id",
+            "author",
+            "author_name",
+            "project",
+            "rotation",
+            "title",
+            "text",
+            "html",
+            "tags",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def to_representation(self, takeaway: Takeaway) -> dict:
+        data = super().to_representation(takeaway)
+        data["tags"] = takeaway.tag_list
+        return data
+
+    def get_author_name(self, takeaway: Takeaway) -> str:
+        return takeaway.author.get_full_name() or takeaway.author.username
+
+    def get_html(self, takeaway: Takeaway) -> str:
+        return render_markdown(takeaway.text)
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    """One event of the activity log."""
+
+    actor_name = serializers.SerializerMethodField()
+    target_type = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id",
+            "actor",
+            "actor_name",
+            "verb",
+            "target_type",
+            "target_id",
+            "target_repr",
+            "project",
+            "data",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_actor_name(self, activity: Activity) -> str | None:
+        if activity.actor is None:
+            return None
+        return activity.actor.get_full_name() or activity.actor.username
+
+    def get_target_type(self, activity: Activity) -> str | None:
+        return activity.target_type.model if activity.target_type else None

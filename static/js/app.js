@@ -9,3 +9,17 @@ document.addEventListener("htmx:responseError", (event) => {
     : `Something went wrong (HTTP ${status}). Reload the page and try again.`;
   document.querySelector("main")?.prepend(box);
 });
+
+// ===== Projects slice =====
+// Staffing timeline: start scrolled so that this week is in view (it opens 12 weeks back).
+function scrollTimelineToThisWeek() {
+  document.querySelectorAll(".staffing-scroll").forEach((box) => {
+    const now = box.querySelector(".week-label.this-week");
+    if (!now) return;
+    const who = box.querySelector("th.who");
+    const offset = now.offsetLeft - (who ? who.offsetWidth : 0) - box.clientWidth / 4;
+    box.scrollLeft = Math.max(offset, 0);
+  });
+}
+document.addEventListener("DOMContentLoaded", scrollTimelineToThisWeek);
+document.addEventListener("htmx:afterSettle", scrollTimelineToThisWeek);

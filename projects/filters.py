@@ -1,0 +1,153 @@
+"""FilterSets shared by the HTML lists and the API lists (one definition of each filter)."""
+
+import django_filters
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from .models import (
+    Activity,
+    Discipline,
+    Health,
+    Phase,
+    Project,
+    Role,
+    Rotation,
+    Takeaway,
+    Target,
+    TargetKind,
+)
+from .selectors import _active_on
+
+
+class _IdOrObjectField(django_filters.fields.ModelChoiceField):
+    """A model choice that treats an unknown numeric id as "matches nothing" instead of an
+    error: filtering by a person or project that does not exist is an empty list, not a 400.
+    """
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            text = str(value).strip()
+            # Only ids a bigint column can hold; anything else stays a 400.
+            if text.isdigit() and int(text) < 2**63:
+                return self.queryset.model(pk=int(text))
+            raise
+
+
+class IdChoiceFilter(django_filters.ModelChoiceFilter):
+    """A ModelChoiceFilter (a select in the HTML forms, an id in the API) that is lenient
+    about ids of rows that do not exist."""
+
+    field_class = _IdOrObjectField
+
+
+def _people(request) -> QuerySet[User]:
+    return User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
+
+
+def _projects(request) -> QuerySet[Project]:
+    return Project.objects.order_by("name")
+
+
+class ProjectFilter(django_filters.FilterSet):
+    """Projects by phase, health, person on the team (membership or any rotation) and name."""
+
+    q = django_filters.CharFilter(method="filter_q", label="Name contains")
+    phase = django_filters.ChoiceFilter(choices=Phase.choices, empty_label="Any phase")
+    health = django_filters.ChoiceFilter(choices=Health.choices, empty_label="Any health")
+    person = IdChoiceFilter(
+        queryset=_people, method="filter_person", label="Person", empty_label="Anyone"
+    )
+
+    class Meta:
+        model = Project
+        fields = ["q", "phase", "health", "person"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(name__icontains=value) if value else queryset
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def filter_person(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(pk__in=Rotation.objects.filter(person=value).values("project"))
+            | Q(pk__in=Project.members.through.objects.filter(user=value).values("project"))
+            | Q(product_manager=value)
+        )
+
+
+class TargetFilter(django_filters.FilterSet):
+    project = IdChoiceFilter(queryset=_projects)
+    kind = django_filters.ChoiceFilter(choices=TargetKind.choices)
+
+    class Meta:
+        model = Target
+        fields = ["project", "kind"]
+
+
+class RotationFilter(django_filters.FilterSet):
+    """Rotations by person, project, discipline, placeholder or not, and running on a date."""
+
+    person = IdChoiceFilter(queryset=_people, empty_label="Anyone")
+    project = IdChoiceFilter(queryset=_projects, empty_label="Any project")
+    discipline = django_filters.ChoiceFilter(
+        field_name="person__profile__discipline",
+        choices=Discipline.choices,
+        empty_label="Any discipline",
+    )
+    placeholder = django_filters.BooleanFilter(
+        field_name="person", lookup_expr="isnull", label="Unfilled placeholder"
+    )
+    active_on = django_filters.DateFilter(method="filter_active_on", label="Running on")
+
+    class Meta:
+        model = Rotation
+        fields = ["person", "project", "discipline", "placeholder", "active_on"]
+
+    def filter_active_on(self, queryset, name, value):
+        return queryset.filter(_active_on(value)) if value else queryset
+
+
+class PersonFilter(django_filters.FilterSet):
+    discipline = django_filters.ChoiceFilter(
+        field_name="profile__discipline", choices=Discipline.choices, empty_label="Any discipline"
+    )
+    role = django_filters.ChoiceFilter(field_name="profile__role", choices=Role.choices)
+
+    class Meta:
+        model = User
+        fields = ["discipline", "role"]
+
+
+class TakeawayFilter(django_filters.FilterSet):
+    """Takeaways by project, tag and author."""
+
+    project = IdChoiceFilter(queryset=_projects, empty_label="Any project")
+    tag = django_filters.CharFilter(method="filter_tag", label="Tag")
+    author = IdChoiceFilter(queryset=_people, empty_label="Anyone")
+
+    class Meta:
+        model = Takeaway
+        fields = ["project", "tag", "author"]
+
+    def filter_tag(self, queryset, name, value):
+        from .services import normalise_tags
+
+        tag = normalise_tags(value)
+        return queryset.filter(tags__contains=tag) if tag else queryset
+
+
+class ActivityFilter(django_filters.FilterSet):
+    project = IdChoiceFilter(queryset=_projects)
+    actor = IdChoiceFilter(queryset=_people)
+    verb = django_filters.CharFilter()
+    since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+
+    class Meta:
+        model = Activity
+        fields = ["project", "actor", "verb", "since"]

@@ -1,0 +1,315 @@
+"""Every non-trivial read of the projects app: querysets that already join what they show.
+
+The HTML views and the API call the same functions, so both see the same rows with the
+same number of queries.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.db.models import (
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from .models import Activity, PhaseChange, Project, Rotation, Takeaway, Target
+
+ROLLING_OFF_DAYS = 14
+OVER_ALLOCATED = 100
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _active_on(day: datetime.date, prefix: str = "") -> Q:
+    """Rotations running on ``day`` (``prefix`` reaches them through a relation)."""
+    return Q(**{f"{prefix}start__lte": day}) & (
+        Q(**{f"{prefix}actual_end__gte": day})
+        | Q(**{f"{prefix}actual_end__isnull": True, f"{prefix}planned_end__gte": day})
+        | Q(**{f"{prefix}actual_end__isnull": True, f"{prefix}planned_end__isnull": True})
+    )
+
+
+def _overlapping(first: datetime.date, last: datetime.date, prefix: str = "") -> Q:
+    """Rotations with at least one day in ``first``..``last``."""
+    return Q(**{f"{prefix}start__lte": last}) & (
+        Q(**{f"{prefix}actual_end__gte": first})
+        | Q(**{f"{prefix}actual_end__isnull": True, f"{prefix}planned_end__gte": first})
+        | Q(**{f"{prefix}actual_end__isnull": True, f"{prefix}planned_end__isnull": True})
+    )
+
+
+# --- people ------------------------------------------------------------------------------
+
+
+def person_list() -> QuerySet[User]:
+    """Active people with their profile, by name."""
+    return (
+        User.objects.filter(is_active=True)
+        .select_related("profile")
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+# --- projects ----------------------------------------------------------------------------
+
+
+class SubqueryCount(Subquery):
+    """``COUNT(*)`` of a subquery's rows, as a column of the outer query."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _rows)"
+    output_field = IntegerField()
+
+
+def project_list() -> QuerySet[Project]:
+    """Projects with their product manager and counts of targets, team and open demand."""
+    today = _today()
+    # Nested one level deeper than ``team``, hence the double OuterRef.
+    current = Rotation.objects.filter(_active_on(today), project=OuterRef(OuterRef("pk")))
+    team = (
+        User.objects.filter(
+            Q(member_projects=OuterRef("pk"))
+            | Q(pk__in=current.filter(person__isnull=False).values("person"))
+        )
+        .order_by()
+        .values("pk")
+        .distinct()
+    )
+    demand = Rotation.objects.filter(project=OuterRef("pk"), person__isnull=True).filter(
+        _active_on(today) | Q(start__gt=today)
+    )
+    return Project.objects.select_related("product_manager").annotate(
+        target_count=SubqueryCount(Target.objects.filter(project=OuterRef("pk")).values("pk")),
+        team_size=SubqueryCount(team),
+        open_demand=SubqueryCount(demand.values("pk")),
+    )
+
+
+def project_team(project: Project) -> QuerySet[User]:
+    """The team: people with a rotation running today or a membership, by name."""
+    today = _today()
+    return (
+        person_list()
+        .filter(
+            Q(member_projects=project)
+            | Q(pk__in=Rotation.objects.filter(_active_on(today), project=project).values("person"))
+        )
+        .distinct()
+    )
+
+
+def project_targets(project: Project) -> QuerySet[Target]:
+    return project.targets.order_by("position", "id")
+
+
+def project_phase_changes(project: Project) -> QuerySet[PhaseChange]:
+    return project.phase_changes.select_related("actor")
+
+
+# --- rotations ---------------------------------------------------------------------------
+
+
+def rotation_list() -> QuerySet[Rotation]:
+    """Rotations with person, profile and project joined, annotated with ``effective_end``."""
+    return (
+        Rotation.objects.select_related("person__profile", "project")
+        .annotate(effective_end=Coalesce("actual_end", "planned_end"))
+        .order_by("start", "id")
+    )
+
+
+def rotations_active_on(day: datetime.date, queryset: QuerySet[Rotation] | None = None):
+    return (queryset if queryset is not None else rotation_list()).filter(_active_on(day))
+
+
+def rotations_rolling_off(
+    *, today: datetime.date | None = None, days: int = ROLLING_OFF_DAYS
+) -> QuerySet[Rotation]:
+    """Staffed rotations running today that end within ``days`` days (a warning)."""
+    today = today or _today()
+    return (
+        rotation_list()
+        .filter(person__isnull=False, start__lte=today)
+        .filter(effective_end__gte=today, effective_end__lte=today + datetime.timedelta(days=days))
+        .order_by("effective_end", "id")
+    )
+
+
+def rotations_unfilled(*, today: datetime.date | None = None) -> QuerySet[Rotation]:
+    """Placeholders that are running or still ahead: demand to staff."""
+    today = today or _today()
+    return (
+        rotation_list()
+        .filter(person__isnull=True)
+        .filter(Q(effective_end__isnull=True) | Q(effective_end__gte=today))
+    )
+
+
+def takeaways_requested_of(user: User) -> QuerySet[Rotation]:
+    """The user's ended rotations that asked for a takeaway and have none yet."""
+    return (
+        rotation_list()
+        .filter(person=user, takeaway_requested_at__isnull=False)
+        .filter(~Exists(Takeaway.objects.filter(rotation=OuterRef("pk"))))
+    )
+
+
+# --- allocation per week -----------------------------------------------------------------
+
+
+def week_start(day: datetime.date) -> datetime.date:
+    """The Monday of ``day``'s week."""
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def weekly_allocation_annotations(weeks: list[datetime.date]) -> dict:
+    """``w0``, ``w1``, ...: a person's summed allocation in each week, one SQL aggregate each."""
+    return {
+        f"w{i}": Coalesce(
+            Sum(
+                "rotations__allocation",
+                filter=_overlapping(monday, monday + datetime.timedelta(days=6), "rotations__"),
+            ),
+            0,
+        )
+        for i, monday in enumerate(weeks)
+    }
+
+
+def rotation_warnings(rotation: Rotation, *, today: datetime.date | None = None) -> list[str]:
+    """Warnings (not errors) for a rotation: the person is over 100 % in a week it covers, or it
+    ends within 14 days. Over-allocation is summed in the database, one query."""
+    today = today or _today()
+    warnings: list[str] = []
+    end = rotation.actual_end or rotation.planned_end
+    if rotation.person_id is not None:
+        first = week_start(rotation.start)
+        # An open-ended rotation is checked for half a year ahead.
+        last = end or max(rotation.start, today) + datetime.timedelta(weeks=26)
+        weeks = []
+        monday = first
+        while monday <= last and len(weeks) < 104:
+            weeks.append(monday)
+            monday += datetime.timedelta(weeks=1)
+        totals = User.objects.filter(pk=rotation.person_id).aggregate(
+            **{
+                key: expression.source_expressions[0]
+                for key, expression in weekly_allocation_annotations(weeks).items()
+            }
+        )
+        over = [
+            weeks[int(key[1:])] for key, total in totals.items() if (total or 0) > OVER_ALLOCATED
+        ]
+        if over:
+            over.sort()
+            worst = max(total or 0 for total in totals.values())
+            warnings.append(
+                f"{rotation.person.get_full_name() or rotation.person.username} is allocated "
+                f"over 100 % (up to {worst} %) in {len(over)} week(s), from the week of "
+                f"{over[0].isoformat()}."
+            )
+    if end is not None and today <= end <= today + datetime.timedelta(days=ROLLING_OFF_DAYS):
+        warnings.append(f"This rotation ends within {ROLLING_OFF_DAYS} days ({end.isoformat()}).")
+    return warnings
+
+
+@dataclass
+class Timeline:
+    """The staffing timeline: weeks, people rows with weekly totals, rotations per row."""
+
+    weeks: list[datetime.date]
+    this_week: int
+    rows: list[dict]
+    placeholders: list[Rotation]
+    rolling_off: list[Rotation]
+    projects: list[Project]
+
+
+def staffing_timeline(
+    *,
+    today: datetime.date | None = None,
+    weeks_back: int = 12,
+    weeks_ahead: int = 12,
+    discipline: str = "",
+) -> Timeline:
+    """People by weeks: every person's rotations overlapping the window, and their weekly
+    total allocation (summed in SQL). Four queries however many people and rotations."""
+    today = today or _today()
+    first = week_start(today) - datetime.timedelta(weeks=weeks_back)
+    weeks = [first + datetime.timedelta(weeks=i) for i in range(weeks_back + weeks_ahead + 1)]
+    last = weeks[-1] + datetime.timedelta(days=6)
+    in_window = rotation_list().filter(_overlapping(first, last))
+    people = person_list()
+    if discipline:
+        people = people.filter(profile__discipline=discipline)
+    people = people.annotate(**weekly_allocation_annotations(weeks)).prefetch_related(
+        Prefetch(
+            "rotations",
+            queryset=in_window.filter(person__isnull=False),
+            to_attr="window_rotations",
+        )
+    )
+    span = (last - first).days + 1
+    projects: dict[int, Project] = {}
+    rows = []
+    for person in people:
+        bars = []
+        for rotation in person.window_rotations:
+            projects[rotation.project_id] = rotation.project
+            bars.append(_bar(rotation, first, last, span))
+        totals = [getattr(person, f"w{i}") for i in range(len(weeks))]
+        rows.append({"person": person, "bars": bars, "totals": totals})
+    placeholders = list(in_window.filter(person__isnull=True))
+    for rotation in placeholders:
+        projects[rotation.project_id] = rotation.project
+        rotation.bar = _bar(rotation, first, last, span)
+    return Timeline(
+        weeks=weeks,
+        this_week=weeks_back,
+        rows=rows,
+        placeholders=placeholders,
+        rolling_off=list(rotations_rolling_off(today=today)),
+        projects=sorted(projects.values(), key=lambda p: p.name),
+    )
+
+
+def _bar(rotation: Rotation, first: datetime.date, last: datetime.date, span: int) -> dict:
+    """Where a rotation's bar sits in the window, in percent of its width."""
+    end = rotation.actual_end or rotation.planned_end or last
+    left = max((rotation.start - first).days, 0)
+    right = min((end - first).days + 1, span)
+    return {
+        "rotation": rotation,
+        "left": round(left * 100 / span, 3),
+        "width": round(max(right - left, 1) * 100 / span, 3),
+        "colour": project_colour(rotation.project_id),
+    }
+
+
+_PALETTE = ["#1d4ed8", "#047857", "#b45309", "#7c3aed", "#be123c", "#0e7490", "#4d7c0f", "#a21caf"]
+
+
+def project_colour(project_id: int) -> str:
+    """A stable colour per project (bars also carry the project's name as text)."""
+    return _PALETTE[project_id % len(_PALETTE)]
+
+
+# --- takeaways and activity --------------------------------------------------------------
+
+
+def takeaway_list() -> QuerySet[Takeaway]:
+    return Takeaway.objects.select_related("author__profile", "project", "rotation")
+
+
+def activity_list() -> QuerySet[Activity]:
+    return Activity.objects.select_related("actor", "project", "target_type")

@@ -1,0 +1,50 @@
+"""Every write in the projects app goes through a function here.
+
+A package by topic; everything is re-exported so callers import from ``projects.services``.
+"""
+
+from ._common import normalise_tags
+from .activity import activity_record
+from .people import api_token_regenerate, api_token_revoke, person_create, profile_ensure
+from .phases import (
+    PROJECT_EDITABLE_FIELDS,
+    RESERVED_SLUGS,
+    gate_needs_a_target,
+    project_change_phase,
+    project_create,
+    project_update,
+)
+from .rotations import (
+    ROTATION_EDITABLE_FIELDS,
+    rotation_create,
+    rotation_delete,
+    rotation_update,
+)
+from .takeaways import takeaway_create, takeaway_delete, takeaway_update
+from .targets import target_create, target_delete, target_move, target_update
+
+__all__ = [
+    "PROJECT_EDITABLE_FIELDS",
+    "RESERVED_SLUGS",
+    "ROTATION_EDITABLE_FIELDS",
+    "activity_record",
+    "api_token_regenerate",
+    "api_token_revoke",
+    "gate_needs_a_target",
+    "normalise_tags",
+    "person_create",
+    "profile_ensure",
+    "project_change_phase",
+    "project_create",
+    "project_update",
+    "rotation_create",
+    "rotation_delete",
+    "rotation_update",
+    "takeaway_create",
+    "takeaway_delete",
+    "takeaway_update",
+    "target_create",
+    "target_delete",
+    "target_move",
+    "target_update",
+]

@@ -1,0 +1,203 @@
+"""Projects and their phases: create, edit, and the one function that moves a phase."""
+
+import datetime
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import slugify
+
+from ..gates import gate_problems
+from ..models import (
+    Phase,
+    PhaseChange,
+    Project,
+    Role,
+    Rotation,
+)
+from ..permissions import require_role
+from ..transitions import PHASE_TRANSITIONS
+from ._common import _apply_changes, _full_clean
+from .activity import activity_record
+
+PROJECT_EDITABLE_FIELDS = (
+    "name",
+    "slug",
+    "summary",
+    "customer_value",
+    "product_manager",
+    "target_release",
+    "health",
+)
+
+
+# Paths under /projects/ that a project slug must not shadow.
+RESERVED_SLUGS = frozenset({"new", "staffing", "takeaways", "rotations"})
+
+
+def _check_slug(project: Project) -> None:
+    if project.slug in RESERVED_SLUGS:
+        raise ValidationError({"slug": f"“{project.slug}” is reserved; choose another slug."})
+
+
+@transaction.atomic
+def project_create(
+    *,
+    actor: User,
+    name: str,
+    slug: str = "",
+    summary: str = "",
+    customer_value: str = "",
+    product_manager: User | None = None,
+    target_release: datetime.date | None = None,
+    health: str = "on_track",
+    members: list[User] | None = None,
+) -> Project:
+    """Create a project in research. Managers only; the slug is derived from the name if blank
+    and must be unique."""
+    require_role(actor, Role.MANAGER, "create projects")
+    project = Project(
+        name=name,
+        slug=slug or slugify(name)[:200],
+        summary=summary,
+        customer_value=customer_value,
+        product_manager=product_manager,
+        target_release=target_release,
+        health=health,
+        phase=Phase.RESEARCH,
+    )
+    _check_slug(project)
+    _full_clean(project)
+    project.save()
+    if members:
+        project.members.set(members)
+    activity_record(
+        actor=actor, verb="created project", target=project, project=project, data={"name": name}
+    )
+    return project
+
+
+@transaction.atomic
+def project_update(*, project: Project, actor: User, **changes: Any) -> Project:
+    """Change a project's editable fields (never its phase). Managers only."""
+    require_role(actor, Role.MANAGER, "edit projects")
+    unknown = set(changes) - set(PROJECT_EDITABLE_FIELDS) - {"members"}
+    if unknown:
+        raise ValidationError({field: "This field cannot be changed here." for field in unknown})
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    members = changes.pop("members", None)
+    if "slug" in changes and not changes["slug"]:
+        changes["slug"] = slugify(changes.get("name", project.name))[:200]
+    changed = _apply_changes(project, changes)
+    _check_slug(project)
+    _full_clean(project)
+    if changed:
+        project.save(update_fields=[*changed, "updated_at"])
+    if members is not None:
+        before = set(project.members.values_list("pk", flat=True))
+        after = {member.pk for member in members}
+        if before != after:
+            project.members.set(members)
+            changed["members"] = [sorted(before), sorted(after)]
+    if changed:
+        activity_record(
+            actor=actor, verb="updated project", target=project, project=project, data=changed
+        )
+    return project
+
+
+def _end_active_rotations(*, project: Project, actor: User, on: datetime.date) -> int:
+    """End every rotation active on ``on`` that day and ask each person for a takeaway."""
+    active = list(
+        Rotation.objects.select_for_update(of=("self",))
+        .filter(project=project, start__lte=on, actual_end__isnull=True)
+        .filter(Q(planned_end__isnull=True) | Q(planned_end__gte=on))
+        .select_related("person")
+    )
+    now = timezone.now()
+    for rotation in active:
+        rotation.actual_end = on
+        if rotation.person_id is not None:
+            rotation.takeaway_requested_at = now
+        rotation.save(update_fields=["actual_end", "takeaway_requested_at", "updated_at"])
+        activity_record(
+            actor=actor,
+            verb="ended rotation",
+            target=rotation,
+            project=project,
+            data={"actual_end": on.isoformat(), "reason": "project released"},
+        )
+        if rotation.person_id is not None:
+            activity_record(
+                actor=actor,
+                verb="asked for a takeaway",
+                target=rotation,
+                project=project,
+                data={"person": rotation.person_id},
+            )
+    return len(active)
+
+
+@transaction.atomic
+def project_change_phase(
+    *, project: Project, to: str, actor: User, note: str = "", override_reason: str = ""
+) -> Project:
+    """Move a project to another phase; the only code that writes ``Project.phase``.
+
+    Enforces: managers only; the move is in ``PHASE_TRANSITIONS``; every registered phase
+    gate passes, or a manager gives a non-empty ``override_reason`` (recorded on the
+    :class:`PhaseChange`). Records the change and an activity event. Moving to ``released``
+    ends every active rotation that day and asks each rotating person for a takeaway.
+    """
+    require_role(actor, Role.MANAGER, "change a project's phase")
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if to not in Phase.values:
+        raise ValidationError({"to": f"“{to}” is not a phase."})
+    if to not in PHASE_TRANSITIONS.get(project.phase, frozenset()):
+        raise ValidationError(
+            {"to": f"A project in {project.get_phase_display()} cannot move to {Phase(to).label}."}
+        )
+    override_reason = (override_reason or "").strip()
+    problems = gate_problems(project, to)
+    if problems and not override_reason:
+        raise ValidationError(
+            {
+                "to": [
+                    *problems,
+                    "A manager may override with a reason (override_reason).",
+                ]
+            }
+        )
+    from_phase = project.phase
+    PhaseChange.objects.create(
+        project=project,
+        from_phase=from_phase,
+        to_phase=to,
+        actor=actor,
+        note=note,
+        override_reason=override_reason if problems else "",
+    )
+    project.phase = to
+    project.save(update_fields=["phase", "updated_at"])
+    data: dict[str, Any] = {"from": from_phase, "to": to}
+    if note:
+        data["note"] = note[:500]
+    if problems:
+        data["overridden"] = problems
+        data["override_reason"] = override_reason[:500]
+    activity_record(actor=actor, verb="changed phase", target=project, project=project, data=data)
+    if to == Phase.RELEASED:
+        _end_active_rotations(project=project, actor=actor, on=timezone.localdate())
+    return project
+
+
+def gate_needs_a_target(project: Project, to_phase: str) -> list[str]:
+    """Leaving research needs at least one target or ideal user scenario."""
+    # Pages pass a project annotated by ``selectors.project_list``: no extra query there.
+    count = getattr(project, "target_count", None)
+    if count if count is not None else project.targets.exists():
+        return []
+    return ["Add at least one target or ideal user scenario before leaving research."]

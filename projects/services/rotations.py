@@ -1,0 +1,148 @@
+"""Rotations and placeholders: who works on which project, when, how much."""
+
+import datetime
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+
+from ..models import (
+    Project,
+    Role,
+    Rotation,
+)
+from ..permissions import require_role
+from ._common import _apply_changes, _full_clean, _json_safe
+from .activity import activity_record
+
+ROTATION_EDITABLE_FIELDS = ("person", "role", "start", "planned_end", "actual_end", "allocation")
+
+
+def _check_no_overlap(rotation: Rotation) -> None:
+    """Refuse a second rotation of the same person on the same project over the same days.
+
+    The person's row is locked first, so two concurrent writes for one person queue up
+    instead of both passing the check (an exclusion constraint would not work on SQLite).
+    """
+    if rotation.person_id is None:
+        return
+    User.objects.select_for_update().filter(pk=rotation.person_id).first()
+    end = rotation.actual_end or rotation.planned_end
+    clashes = (
+        Rotation.objects.filter(person_id=rotation.person_id, project_id=rotation.project_id)
+        .exclude(pk=rotation.pk)
+        .annotate(effective_end=Coalesce("actual_end", "planned_end"))
+        .filter(Q(effective_end__isnull=True) | Q(effective_end__gte=rotation.start))
+    )
+    if end is not None:
+        clashes = clashes.filter(start__lte=end)
+    clash = clashes.order_by("start").first()
+    if clash is not None:
+        until = clash.end.isoformat() if clash.end else "open-ended"
+        raise ValidationError(
+            {
+                "start": (
+                    "This person already has a rotation on this project from "
+                    f"{clash.start.isoformat()} to {until}; rotations may not overlap."
+                )
+            }
+        )
+
+
+def _check_person(person: User | None) -> None:
+    if person is not None and not person.is_active:
+        raise ValidationError({"person": "This person is not active."})
+
+
+@transaction.atomic
+def rotation_create(
+    *,
+    actor: User,
+    project: Project,
+    role: str,
+    start: datetime.date,
+    person: User | None = None,
+    planned_end: datetime.date | None = None,
+    allocation: int = 100,
+) -> Rotation:
+    """Put a person (or, without one, a placeholder demand) on a project. Managers only.
+
+    Enforces: allocation 1 to 100, end ≥ start, no overlap with the person's other rotations on
+    the project. ``planned_end`` defaults to the project's target release (when that is not
+    before the start).
+    """
+    require_role(actor, Role.MANAGER, "plan rotations")
+    _check_person(person)
+    if planned_end is None and project.target_release and start and project.target_release >= start:
+        planned_end = project.target_release
+    rotation = Rotation(
+        project=project,
+        person=person,
+        role=(role or "").strip(),
+        start=start,
+        planned_end=planned_end,
+        allocation=allocation,
+    )
+    _full_clean(rotation)
+    _check_no_overlap(rotation)
+    rotation.save()
+    activity_record(
+        actor=actor,
+        verb="added placeholder" if person is None else "added rotation",
+        target=rotation,
+        project=project,
+        data={
+            "person": person.pk if person else None,
+            "role": rotation.role,
+            "start": start.isoformat(),
+            "planned_end": _json_safe(planned_end),
+            "allocation": allocation,
+        },
+    )
+    return rotation
+
+
+@transaction.atomic
+def rotation_update(*, rotation: Rotation, actor: User, **changes: Any) -> Rotation:
+    """Change a rotation: dates, role, allocation, or fill a placeholder with a person.
+
+    Managers only; the same rules as :func:`rotation_create`.
+    """
+    require_role(actor, Role.MANAGER, "change rotations")
+    unknown = set(changes) - set(ROTATION_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({field: "This field cannot be changed here." for field in unknown})
+    rotation = Rotation.objects.select_for_update().get(pk=rotation.pk)
+    was_placeholder = rotation.person_id is None
+    if "role" in changes:
+        changes["role"] = (changes["role"] or "").strip()
+    _check_person(changes.get("person"))
+    changed = _apply_changes(rotation, changes)
+    _full_clean(rotation)
+    _check_no_overlap(rotation)
+    if changed:
+        rotation.save(update_fields=[*changed, "updated_at"])
+        verb = (
+            "filled placeholder" if was_placeholder and rotation.person_id else "updated rotation"
+        )
+        activity_record(
+            actor=actor, verb=verb, target=rotation, project=rotation.project, data=changed
+        )
+    return rotation
+
+
+@transaction.atomic
+def rotation_delete(*, rotation: Rotation, actor: User) -> None:
+    """Remove a rotation or placeholder. Managers only."""
+    require_role(actor, Role.MANAGER, "remove rotations")
+    activity_record(
+        actor=actor,
+        verb="removed rotation",
+        target=rotation,
+        project=rotation.project,
+        data={"person": rotation.person_id, "role": rotation.role},
+    )
+    rotation.delete()

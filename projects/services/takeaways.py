@@ -1,0 +1,117 @@
+"""Takeaways: what people learned, owned by their author."""
+
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from ..models import (
+    Project,
+    Role,
+    Rotation,
+    Takeaway,
+)
+from ..permissions import require_role, user_has_role
+from ._common import _apply_changes, _full_clean, normalise_tags
+from .activity import activity_record
+
+
+def _check_takeaway_owner(takeaway: Takeaway, actor: User) -> None:
+    if takeaway.author_id != actor.pk and not user_has_role(actor, Role.ADMIN):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied("You can only change your own takeaways.")
+
+
+def _check_rotation_fits(
+    *, rotation: Rotation | None, project: Project | None, author: User
+) -> None:
+    if rotation is None:
+        return
+    if rotation.person_id != author.pk:
+        raise ValidationError({"rotation": "Pick one of your own rotations."})
+    if project is not None and rotation.project_id != project.pk:
+        raise ValidationError({"rotation": "That rotation is on another project."})
+
+
+@transaction.atomic
+def takeaway_create(
+    *,
+    actor: User,
+    title: str,
+    text: str,
+    tags: str | list[str] | None = "",
+    project: Project | None = None,
+    rotation: Rotation | None = None,
+) -> Takeaway:
+    """Share what you learned. Members and up; the author is always the actor, and a linked
+    rotation must be the author's own (its project becomes the takeaway's project)."""
+    require_role(actor, Role.MEMBER, "share takeaways")
+    _check_rotation_fits(rotation=rotation, project=project, author=actor)
+    if rotation is not None and project is None:
+        project = rotation.project
+    takeaway = Takeaway(
+        author=actor,
+        title=(title or "").strip(),
+        text=text or "",
+        tags=normalise_tags(tags),
+        project=project,
+        rotation=rotation,
+    )
+    _full_clean(takeaway)
+    takeaway.save()
+    activity_record(
+        actor=actor,
+        verb="shared takeaway",
+        target=takeaway,
+        project=project,
+        data={"title": takeaway.title[:200], "tags": takeaway.tag_list},
+    )
+    return takeaway
+
+
+@transaction.atomic
+def takeaway_update(*, takeaway: Takeaway, actor: User, **changes: Any) -> Takeaway:
+    """Edit a takeaway: its author (a member or up) or an admin."""
+    require_role(actor, Role.MEMBER, "edit takeaways")
+    unknown = set(changes) - {"title", "text", "tags", "project", "rotation"}
+    if unknown:
+        raise ValidationError({field: "This field cannot be changed here." for field in unknown})
+    takeaway = Takeaway.objects.select_for_update().get(pk=takeaway.pk)
+    _check_takeaway_owner(takeaway, actor)
+    if "tags" in changes:
+        changes["tags"] = normalise_tags(changes["tags"])
+    if "rotation" in changes or "project" in changes:
+        _check_rotation_fits(
+            rotation=changes.get("rotation", takeaway.rotation),
+            project=changes.get("project", takeaway.project),
+            author=takeaway.author,
+        )
+    changed = _apply_changes(takeaway, changes)
+    _full_clean(takeaway)
+    if changed:
+        takeaway.save(update_fields=[*changed, "updated_at"])
+        activity_record(
+            actor=actor,
+            verb="updated takeaway",
+            target=takeaway,
+            project=takeaway.project,
+            data={"fields": sorted(changed)},
+        )
+    return takeaway
+
+
+@transaction.atomic
+def takeaway_delete(*, takeaway: Takeaway, actor: User) -> None:
+    """Delete a takeaway: its author or an admin."""
+    require_role(actor, Role.MEMBER, "delete takeaways")
+    _check_takeaway_owner(takeaway, actor)
+    activity_record(
+        actor=actor,
+        verb="deleted takeaway",
+        target=takeaway,
+        project=takeaway.project,
+        data={"title": takeaway.title[:200]},
+    )
+    takeaway.delete()

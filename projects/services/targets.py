@@ -1,0 +1,107 @@
+"""Targets and ideal user scenarios: an ordered list per project."""
+
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+
+from ..models import (
+    Project,
+    Role,
+    Target,
+    TargetKind,
+)
+from ..permissions import require_role
+from ._common import _apply_changes, _full_clean
+from .activity import activity_record
+
+
+@transaction.atomic
+def target_create(
+    *, project: Project, actor: User, text: str, kind: str = TargetKind.TARGET
+) -> Target:
+    """Append a target or scenario to the project's ordered list. Managers only."""
+    require_role(actor, Role.MANAGER, "edit targets")
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    last = project.targets.aggregate(last=Max("position"))["last"]
+    target = Target(project=project, kind=kind, text=(text or "").strip(), position=(last or 0) + 1)
+    _full_clean(target)
+    target.save()
+    activity_record(
+        actor=actor,
+        verb="added target",
+        target=target,
+        project=project,
+        data={"kind": kind, "text": target.text[:200]},
+    )
+    return target
+
+
+@transaction.atomic
+def target_update(*, target: Target, actor: User, **changes: Any) -> Target:
+    """Change a target's text or kind. Managers only."""
+    require_role(actor, Role.MANAGER, "edit targets")
+    unknown = set(changes) - {"text", "kind"}
+    if unknown:
+        raise ValidationError({field: "This field cannot be changed here." for field in unknown})
+    target = Target.objects.select_for_update().get(pk=target.pk)
+    if "text" in changes:
+        changes["text"] = (changes["text"] or "").strip()
+    changed = _apply_changes(target, changes)
+    _full_clean(target)
+    if changed:
+        target.save(update_fields=[*changed, "updated_at"])
+        activity_record(
+            actor=actor,
+            verb="updated target",
+            target=target,
+            project=target.project,
+            data={k: [str(v)[:200] for v in pair] for k, pair in changed.items()},
+        )
+    return target
+
+
+@transaction.atomic
+def target_delete(*, target: Target, actor: User) -> None:
+    """Remove a target. Managers only."""
+    require_role(actor, Role.MANAGER, "edit targets")
+    project = target.project
+    activity_record(
+        actor=actor,
+        verb="removed target",
+        target=target,
+        project=project,
+        data={"text": target.text[:200]},
+    )
+    target.delete()
+
+
+@transaction.atomic
+def target_move(*, target: Target, actor: User, direction: str) -> Target:
+    """Swap a target with its neighbour (``up`` or ``down``) in the project's order."""
+    require_role(actor, Role.MANAGER, "reorder targets")
+    if direction not in ("up", "down"):
+        raise ValidationError({"direction": "Use “up” or “down”."})
+    siblings = list(
+        Target.objects.select_for_update()
+        .filter(project_id=target.project_id)
+        .order_by("position", "id")
+    )
+    index = next(i for i, t in enumerate(siblings) if t.pk == target.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(siblings):
+        siblings[index], siblings[other] = siblings[other], siblings[index]
+        for position, item in enumerate(siblings, start=1):
+            if item.position != position:
+                Target.objects.filter(pk=item.pk).update(position=position)
+        activity_record(
+            actor=actor,
+            verb="reordered targets",
+            target=siblings[other],
+            project=target.project,
+            data={"direction": direction},
+        )
+    target.refresh_from_db()
+    return target

@@ -1,0 +1,397 @@
+"""The projects slice's rules: phases and gates, targets, rotations, takeaways, activity."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from projects import gates, selectors, services
+from projects.models import Activity, Phase, PhaseChange, Project, Rotation, Takeaway
+from projects.transitions import PHASE_TRANSITIONS
+from tests.factories import (
+    ProjectFactory,
+    RotationFactory,
+    TakeawayFactory,
+    TargetFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date.today()
+
+
+def days(n: int) -> datetime.date:
+    return TODAY + datetime.timedelta(days=n)
+
+
+# --- projects and phases -------------------------------------------------------------------
+
+
+def test_project_create_records_activity_and_derives_slug(manager):
+    project = services.project_create(actor=manager, name="Customer Lifetime Value")
+    assert project.slug == "customer-lifetime-value"
+    assert project.phase == Phase.RESEARCH
+    assert Activity.objects.filter(verb="created project", project=project).exists()
+
+
+def test_project_create_duplicate_slug_is_a_field_error(manager):
+    services.project_create(actor=manager, name="A", slug="same")
+    with pytest.raises(ValidationError) as error:
+        services.project_create(actor=manager, name="B", slug="same")
+    assert "slug" in error.value.message_dict
+    assert Project.objects.count() == 1
+
+
+@pytest.mark.parametrize("role_fixture", ["viewer", "member"])
+def test_project_writes_need_a_manager(role_fixture, request):
+    user = request.getfixturevalue(role_fixture)
+    with pytest.raises(PermissionDenied):
+        services.project_create(actor=user, name="Nope")
+    project = ProjectFactory()
+    with pytest.raises(PermissionDenied):
+        services.project_update(project=project, actor=user, name="Changed")
+    with pytest.raises(PermissionDenied):
+        services.project_change_phase(project=project, to=Phase.PROTOTYPE, actor=user)
+
+
+def test_project_update_cannot_touch_phase(manager):
+    project = ProjectFactory()
+    with pytest.raises(ValidationError) as error:
+        services.project_update(project=project, actor=manager, phase=Phase.RELEASED)
+    assert "phase" in error.value.message_dict
+
+
+def test_project_update_records_what_changed(manager):
+    project = ProjectFactory(health="on_track")
+    services.project_update(project=project, actor=manager, health="at_risk")
+    event = Activity.objects.get(verb="updated project")
+    assert event.data == {"health": ["on_track", "at_risk"]}
+
+
+def test_project_update_rejects_unknown_health(manager):
+    project = ProjectFactory()
+    with pytest.raises(ValidationError) as error:
+        services.project_update(project=project, actor=manager, health="great")
+    assert "health" in error.value.message_dict
+
+
+def test_leaving_research_needs_a_target(manager):
+    project = ProjectFactory()
+    with pytest.raises(ValidationError) as error:
+        services.project_change_phase(project=project, to=Phase.PROTOTYPE, actor=manager)
+    assert "target" in " ".join(error.value.message_dict["to"])
+    project.refresh_from_db()
+    assert project.phase == Phase.RESEARCH
+    assert not PhaseChange.objects.exists()
+
+
+def test_manager_may_override_a_failing_gate_with_a_reason(manager):
+    project = ProjectFactory()
+    services.project_change_phase(
+        project=project, to=Phase.PROTOTYPE, actor=manager, override_reason="Spike only"
+    )
+    change = PhaseChange.objects.get()
+    assert change.override_reason == "Spike only"
+    assert Activity.objects.get(verb="changed phase").data["override_reason"] == "Spike only"
+
+
+def test_blank_override_reason_does_not_override(manager):
+    project = ProjectFactory()
+    with pytest.raises(ValidationError):
+        services.project_change_phase(
+            project=project, to=Phase.PROTOTYPE, actor=manager, override_reason="   "
+        )
+
+
+def test_phase_change_records_who_when_from_to_note(manager):
+    project = ProjectFactory()
+    TargetFactory(project=project)
+    services.project_change_phase(
+        project=project, to=Phase.PROTOTYPE, actor=manager, note="Ready to build"
+    )
+    change = PhaseChange.objects.get()
+    assert (change.from_phase, change.to_phase, change.actor, change.note) == (
+        Phase.RESEARCH,
+        Phase.PROTOTYPE,
+        manager,
+        "Ready to build",
+    )
+    assert change.override_reason == ""
+    project.refresh_from_db()
+    assert project.phase == Phase.PROTOTYPE
+
+
+@pytest.mark.parametrize("to", ["shipped", "", Phase.RELEASED])
+def test_illegal_or_unknown_phase_is_refused(manager, to):
+    project = ProjectFactory()
+    with pytest.raises(ValidationError) as error:
+        services.project_change_phase(project=project, to=to, actor=manager)
+    assert "to" in error.value.message_dict
+
+
+def test_registered_gates_from_other_slices_apply(manager):
+    """The research slice plugs its check in the same way; here a stand-in gate."""
+
+    def needs_promoted_idea(project, to):
+        return ["Promote an idea first."]
+
+    project = ProjectFactory(phase=Phase.PROTOTYPE)
+    gates.register_gate(needs_promoted_idea, entering=Phase.IMPLEMENTATION)
+    try:
+        with pytest.raises(ValidationError) as error:
+            services.project_change_phase(project=project, to=Phase.IMPLEMENTATION, actor=manager)
+        assert "Promote an idea first." in error.value.message_dict["to"]
+    finally:
+        gates._GATES[:] = [g for g in gates._GATES if g.check is not needs_promoted_idea]
+
+
+def test_release_ends_active_rotations(manager):
+    project = ProjectFactory(phase=Phase.IMPLEMENTATION)
+    active = RotationFactory(project=project, start=days(-30), planned_end=days(30))
+    placeholder = RotationFactory(project=project, person=None, start=days(-5), planned_end=None)
+    past = RotationFactory(project=project, start=days(-200), planned_end=days(-100))
+    future = RotationFactory(project=project, start=days(10), planned_end=days(40))
+    services.project_change_phase(project=project, to=Phase.RELEASED, actor=manager)
+    for rotation in (active, placeholder, past, future):
+        rotation.refresh_from_db()
+    assert active.actual_end == TODAY
+    assert active.takeaway_requested_at is not None
+    assert placeholder.actual_end == TODAY
+    assert placeholder.takeaway_requested_at is None
+    assert past.actual_end is None and future.actual_end is None
+    assert list(selectors.takeaways_requested_of(active.person)) == [active]
+    assert Activity.objects.filter(verb="asked for a takeaway").count() == 1
+
+
+def test_every_allowed_transition_is_accepted_and_others_refused(manager):
+    for source, allowed in PHASE_TRANSITIONS.items():
+        for to in Phase.values:
+            project = ProjectFactory(phase=source)
+            TargetFactory(project=project)
+            if to in allowed:
+                services.project_change_phase(project=project, to=to, actor=manager)
+                project.refresh_from_db()
+                assert project.phase == to
+            else:
+                with pytest.raises(ValidationError):
+                    services.project_change_phase(project=project, to=to, actor=manager)
+
+
+# --- targets -------------------------------------------------------------------------------
+
+
+def test_targets_append_reorder_edit_delete(manager):
+    project = ProjectFactory()
+    first = services.target_create(project=project, actor=manager, text="Know churn early")
+    second = services.target_create(
+        project=project, actor=manager, text="A PM sees LTV", kind="scenario"
+    )
+    assert [t.pk for t in selectors.project_targets(project)] == [first.pk, second.pk]
+    services.target_move(target=second, actor=manager, direction="up")
+    assert [t.pk for t in selectors.project_targets(project)] == [second.pk, first.pk]
+    services.target_update(target=first, actor=manager, text="Know churn a month early")
+    first.refresh_from_db()
+    assert first.text == "Know churn a month early"
+    services.target_delete(target=first, actor=manager)
+    assert list(selectors.project_targets(project)) == [second]
+    verbs = set(Activity.objects.values_list("verb", flat=True))
+    assert {"added target", "reordered targets", "updated target", "removed target"} <= verbs
+
+
+def test_target_needs_text_and_valid_kind(manager):
+    project = ProjectFactory()
+    with pytest.raises(ValidationError) as error:
+        services.target_create(project=project, actor=manager, text="  ", kind="dream")
+    assert {"text", "kind"} <= set(error.value.message_dict)
+
+
+def test_member_cannot_edit_targets(member):
+    with pytest.raises(PermissionDenied):
+        services.target_create(project=ProjectFactory(), actor=member, text="x")
+
+
+# --- rotations -----------------------------------------------------------------------------
+
+
+def test_rotation_planned_end_defaults_to_target_release(manager):
+    project = ProjectFactory(target_release=days(60))
+    person = UserFactory()
+    rotation = services.rotation_create(
+        actor=manager, project=project, person=person, role="DS", start=TODAY
+    )
+    assert rotation.planned_end == days(60)
+
+
+def test_rotation_end_before_start_is_refused(manager):
+    with pytest.raises(ValidationError) as error:
+        services.rotation_create(
+            actor=manager,
+            project=ProjectFactory(),
+            person=UserFactory(),
+            role="DS",
+            start=TODAY,
+            planned_end=days(-1),
+        )
+    assert error.value.message_dict
+    assert not Rotation.objects.exists()
+
+
+@pytest.mark.parametrize("allocation", [0, 101, -5])
+def test_rotation_allocation_out_of_range_is_refused(manager, allocation):
+    with pytest.raises(ValidationError) as error:
+        services.rotation_create(
+            actor=manager,
+            project=ProjectFactory(),
+            person=UserFactory(),
+            role="DS",
+            start=TODAY,
+            allocation=allocation,
+        )
+    assert "allocation" in error.value.message_dict or "__all__" in error.value.message_dict
+
+
+def test_database_refuses_bad_allocation_and_dates():
+    rotation = RotationFactory.build(project=ProjectFactory(), person=UserFactory(), allocation=150)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rotation.save()
+    rotation = RotationFactory.build(
+        project=ProjectFactory(), person=UserFactory(), start=TODAY, planned_end=days(-3)
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rotation.save()
+
+
+def test_overlapping_rotations_of_one_person_on_one_project_are_refused(manager):
+    existing = RotationFactory(start=days(-10), planned_end=days(20))
+    with pytest.raises(ValidationError) as error:
+        services.rotation_create(
+            actor=manager,
+            project=existing.project,
+            person=existing.person,
+            role="DS",
+            start=days(20),
+            planned_end=days(40),
+        )
+    assert "overlap" in error.value.message_dict["start"][0]
+    # Back to back is fine, and so is another project.
+    services.rotation_create(
+        actor=manager,
+        project=existing.project,
+        person=existing.person,
+        role="DS",
+        start=days(21),
+        planned_end=days(40),
+    )
+    services.rotation_create(
+        actor=manager,
+        project=ProjectFactory(),
+        person=existing.person,
+        role="DS",
+        start=days(0),
+        planned_end=days(10),
+        allocation=20,
+    )
+
+
+def test_open_ended_rotation_overlaps_everything_after_it(manager):
+    existing = RotationFactory(start=days(-10), planned_end=None)
+    with pytest.raises(ValidationError):
+        services.rotation_create(
+            actor=manager,
+            project=existing.project,
+            person=existing.person,
+            role="DS",
+            start=days(300),
+        )
+
+
+def test_over_allocation_and_rolling_off_are_warnings(manager):
+    person = UserFactory()
+    RotationFactory(person=person, allocation=70, start=days(-10), planned_end=days(60))
+    rotation = services.rotation_create(
+        actor=manager,
+        project=ProjectFactory(),
+        person=person,
+        role="DE",
+        start=TODAY,
+        planned_end=days(10),
+        allocation=50,
+    )
+    warnings = selectors.rotation_warnings(rotation)
+    assert any("over 100 %" in w for w in warnings)
+    assert any("within 14 days" in w for w in warnings)
+    assert list(selectors.rotations_rolling_off()) == [rotation]
+
+
+def test_placeholder_is_demand_until_filled(manager):
+    project = ProjectFactory()
+    placeholder = services.rotation_create(
+        actor=manager, project=project, role="ML engineer", start=days(7), planned_end=days(90)
+    )
+    assert placeholder.is_placeholder
+    assert list(selectors.rotations_unfilled()) == [placeholder]
+    person = UserFactory()
+    services.rotation_update(rotation=placeholder, actor=manager, person=person)
+    assert list(selectors.rotations_unfilled()) == []
+    assert Activity.objects.filter(verb="filled placeholder").exists()
+
+
+def test_member_cannot_plan_rotations(member):
+    with pytest.raises(PermissionDenied):
+        services.rotation_create(actor=member, project=ProjectFactory(), role="DS", start=TODAY)
+
+
+def test_team_is_current_rotations_and_members():
+    project = ProjectFactory()
+    current = RotationFactory(project=project)
+    RotationFactory(project=project, start=days(-100), planned_end=days(-50))
+    member = UserFactory()
+    project.members.add(member)
+    assert set(selectors.project_team(project)) == {current.person, member}
+    row = selectors.project_list().get(pk=project.pk)
+    assert row.team_size == 2
+
+
+# --- takeaways -----------------------------------------------------------------------------
+
+
+def test_takeaway_tags_are_normalised_and_markdown_is_sanitised(member):
+    from projects.markdown import render_markdown
+
+    takeaway = services.takeaway_create(
+        actor=member,
+        title="Leakage",
+        text="**bold** <script>alert(1)</script>",
+        tags="ML, churn ,ml",
+    )
+    assert takeaway.tags == ",churn,ml,"
+    assert takeaway.tag_list == ["churn", "ml"]
+    html = render_markdown(takeaway.text)
+    assert "<strong>bold</strong>" in html and "<script>" not in html
+
+
+def test_viewer_cannot_share_takeaways(viewer):
+    with pytest.raises(PermissionDenied):
+        services.takeaway_create(actor=viewer, title="x", text="y")
+
+
+def test_only_author_or_admin_edits_a_takeaway(member, admin_user):
+    takeaway = TakeawayFactory()
+    with pytest.raises(PermissionDenied):
+        services.takeaway_update(takeaway=takeaway, actor=member, title="Mine now")
+    services.takeaway_update(takeaway=takeaway, actor=admin_user, title="Fixed typo")
+    services.takeaway_delete(takeaway=takeaway, actor=takeaway.author)
+    assert not Takeaway.objects.exists()
+
+
+def test_takeaway_rotation_must_be_the_authors(member):
+    other = RotationFactory()
+    with pytest.raises(ValidationError) as error:
+        services.takeaway_create(actor=member, title="x", text="y", rotation=other)
+    assert "rotation" in error.value.message_dict
+    mine = RotationFactory(person=member)
+    takeaway = services.takeaway_create(actor=member, title="x", text="y", rotation=mine)
+    assert takeaway.project == mine.project
+    assert timezone.now() >= takeaway.created_at

@@ -1,0 +1,396 @@
+"""The projects pages: wiring, permissions per role, form errors, the phase table via UI and API,
+and query budgets that do not grow with the number of rows."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from projects.models import Activity, Phase, PhaseChange, Project, Rotation, Takeaway, Target
+from projects.transitions import PHASE_TRANSITIONS
+from tests.factories import (
+    ProjectFactory,
+    RotationFactory,
+    TakeawayFactory,
+    TargetFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date.today()
+
+
+def days(n: int) -> str:
+    return (TODAY + datetime.timedelta(days=n)).isoformat()
+
+
+@pytest.fixture
+def login(client):
+    def as_user(user):
+        client.force_login(user)
+        return client
+
+    return as_user
+
+
+# --- pages render for every role ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("role_fixture", ["viewer", "member", "manager", "admin_user"])
+def test_read_pages_render_for_every_role(login, request, role_fixture):
+    user = request.getfixturevalue(role_fixture)
+    project = ProjectFactory()
+    TargetFactory(project=project)
+    RotationFactory(project=project, person=user)
+    RotationFactory(project=project, person=None)
+    TakeawayFactory(project=project, text="# Heading\n\n<script>alert(1)</script> *fine*")
+    client = login(user)
+    for url in [
+        reverse("dashboard"),
+        reverse("projects:project-list"),
+        reverse("projects:staffing"),
+        reverse("projects:takeaway-list"),
+        project.get_absolute_url(),
+        reverse("projects:project-team", kwargs={"slug": project.slug}),
+        reverse("projects:project-takeaways", kwargs={"slug": project.slug}),
+        reverse("projects:project-timeline", kwargs={"slug": project.slug}),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert b"<script>alert" not in response.content
+
+
+def test_navigation_lists_the_slice_pages(login, viewer):
+    content = login(viewer).get(reverse("projects:project-list")).content.decode()
+    for label in ("Projects", "Staffing", "Takeaways"):
+        assert f">{label}</a>" in content
+    assert 'aria-current="page">Projects' in content
+
+
+def test_project_page_has_the_registered_tabs(login, viewer):
+    project = ProjectFactory()
+    content = login(viewer).get(project.get_absolute_url()).content.decode()
+    for label in ("Overview", "Team", "Takeaways", "Timeline"):
+        assert f">{label}</a>" in content
+
+
+def test_manager_actions_are_hidden_from_others(login, viewer, manager):
+    project = ProjectFactory()
+    page = login(viewer).get(project.get_absolute_url()).content.decode()
+    assert "Change phase" not in page and "Edit project" not in page
+    page = login(manager).get(project.get_absolute_url()).content.decode()
+    assert "Change phase" in page and "Edit project" in page
+
+
+@pytest.mark.parametrize("role_fixture", ["viewer", "member"])
+def test_manager_actions_are_refused_on_the_server(login, request, role_fixture):
+    client = login(request.getfixturevalue(role_fixture))
+    project = ProjectFactory()
+    target = TargetFactory(project=project)
+    rotation = RotationFactory(project=project)
+    slug = project.slug
+    assert client.get(reverse("projects:project-create")).status_code == 403
+    assert client.post(reverse("projects:project-create"), {"name": "X"}).status_code == 403
+    assert (
+        client.post(reverse("projects:project-edit", args=[slug]), {"name": "X"}).status_code == 403
+    )
+    assert (
+        client.post(reverse("projects:project-phase", args=[slug]), {"to": "archived"}).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            reverse("projects:target-add", args=[slug]), {"text": "x", "kind": "target"}
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            reverse("projects:target-edit", args=[slug, target.pk]), {"action": "delete"}
+        ).status_code
+        == 403
+    )
+    assert client.get(reverse("projects:rotation-create")).status_code == 403
+    assert client.post(reverse("projects:rotation-delete", args=[rotation.pk])).status_code == 403
+    assert (
+        Project.objects.count() == 1
+        and Target.objects.count() == 1
+        and Rotation.objects.count() == 1
+    )
+    assert project.phase == Project.objects.get().phase
+
+
+# --- forms ---------------------------------------------------------------------------------
+
+
+def test_manager_creates_and_edits_a_project(login, manager):
+    client = login(manager)
+    response = client.post(
+        reverse("projects:project-create"),
+        {"name": "Storage telemetry", "health": "on_track", "target_release": days(100)},
+    )
+    project = Project.objects.get()
+    assert response.status_code == 302 and response.url == project.get_absolute_url()
+    response = client.post(
+        reverse("projects:project-edit", args=[project.slug]),
+        {"name": "Storage telemetry engine", "slug": project.slug, "health": "at_risk"},
+    )
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert (project.name, project.health) == ("Storage telemetry engine", "at_risk")
+
+
+def test_project_form_shows_field_errors(login, manager):
+    ProjectFactory(slug="taken")
+    client = login(manager)
+    response = client.post(
+        reverse("projects:project-create"),
+        {"name": "", "slug": "taken", "health": "superb", "target_release": "2026-13-01"},
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert {"name", "health", "target_release"} <= set(errors)
+    response = client.post(
+        reverse("projects:project-create"), {"name": "Dup", "slug": "taken", "health": "on_track"}
+    )
+    assert "slug" in response.context["form"].errors
+    response = client.post(
+        reverse("projects:project-create"),
+        {"name": "Staff", "slug": "staffing", "health": "on_track"},
+    )
+    assert "slug" in response.context["form"].errors
+    assert Project.objects.count() == 1
+
+
+def test_phase_form_error_is_shown_and_override_works(login, manager):
+    project = ProjectFactory()
+    client = login(manager)
+    url = reverse("projects:project-phase", args=[project.slug])
+    response = client.post(url, {"to": "prototype"})
+    assert response.status_code == 400
+    assert "target" in " ".join(response.context["phase_form"].errors["to"])
+    response = client.post(url, {"to": "released"})
+    assert response.status_code == 400
+    response = client.post(url, {"to": "prototype", "override_reason": "Spike"})
+    assert response.status_code == 302
+    assert PhaseChange.objects.get().override_reason == "Spike"
+
+
+def test_targets_inline_add_edit_move_delete(login, manager):
+    project = ProjectFactory()
+    client = login(manager)
+    add = reverse("projects:target-add", args=[project.slug])
+    client.post(add, {"kind": "target", "text": "First"})
+    client.post(add, {"kind": "scenario", "text": "Second"})
+    response = client.post(add, {"kind": "target", "text": ""})
+    assert response.status_code == 302  # errors come back as messages
+    first, second = Target.objects.order_by("position")
+    edit = reverse("projects:target-edit", args=[project.slug, second.pk])
+    client.post(edit, {"action": "up"})
+    assert list(Target.objects.order_by("position")) == [second, first]
+    client.post(edit, {"action": "save", "kind": "target", "text": "Second, edited"})
+    second.refresh_from_db()
+    assert second.text == "Second, edited"
+    client.post(edit, {"action": "delete"})
+    assert list(Target.objects.all()) == [first]
+    other = TargetFactory()
+    wrong = reverse("projects:target-edit", args=[project.slug, other.pk])
+    assert client.post(wrong, {"action": "delete"}).status_code == 404
+
+
+def test_rotation_form_errors_and_warnings(login, manager):
+    project = ProjectFactory()
+    person = UserFactory()
+    client = login(manager)
+    url = reverse("projects:rotation-create")
+    response = client.post(
+        url,
+        {"project": project.pk, "person": person.pk, "role": "DS", "start": days(5),
+         "planned_end": days(1), "allocation": 150},
+    )  # fmt: skip
+    errors = response.context["form"].errors
+    assert {"planned_end", "allocation"} <= set(errors)
+    RotationFactory(
+        person=person, allocation=80, start=TODAY, planned_end=TODAY + datetime.timedelta(days=60)
+    )
+    response = client.post(
+        url,
+        {"project": project.pk, "person": person.pk, "role": "DS", "start": days(0),
+         "planned_end": days(7), "allocation": 50},
+        follow=True,
+    )  # fmt: skip
+    texts = [str(m) for m in response.context["messages"]]
+    assert any("over 100 %" in t for t in texts)
+    assert any("within 14 days" in t for t in texts)
+    rotation = Rotation.objects.get(project=project)
+    response = client.post(
+        reverse("projects:rotation-edit", args=[rotation.pk]),
+        {"person": person.pk, "role": "DS", "start": days(-100), "planned_end": days(7),
+         "allocation": 50},
+    )  # fmt: skip
+    assert response.status_code == 302  # the project field is fixed on edit
+
+
+def test_placeholder_is_created_and_filled(login, manager):
+    project = ProjectFactory()
+    client = login(manager)
+    client.post(
+        reverse("projects:rotation-create"),
+        {"project": project.pk, "person": "", "role": "ML engineer", "start": days(3),
+         "planned_end": days(60), "allocation": 50},
+    )  # fmt: skip
+    placeholder = Rotation.objects.get()
+    assert placeholder.person is None
+    assert b"ML engineer" in client.get(reverse("dashboard")).content
+    assert b"Unfilled: ML engineer" in client.get(reverse("projects:staffing")).content
+    person = UserFactory()
+    client.post(
+        reverse("projects:rotation-edit", args=[placeholder.pk]),
+        {"person": person.pk, "role": "ML engineer", "start": days(3), "planned_end": days(60),
+         "allocation": 50},
+    )  # fmt: skip
+    placeholder.refresh_from_db()
+    assert placeholder.person == person
+
+
+def test_takeaway_create_edit_and_ownership(login, member):
+    client = login(member)
+    response = client.post(
+        reverse("projects:takeaway-create"),
+        {"title": "Leakage", "text": "Use **time** splits", "tags": "ML, splits"},
+    )
+    assert response.status_code == 302
+    takeaway = Takeaway.objects.get()
+    assert takeaway.author == member and takeaway.tag_list == ["ml", "splits"]
+    feed = client.get(reverse("projects:takeaway-list") + "?tag=ml").content.decode()
+    assert "<strong>time</strong>" in feed
+    assert (
+        client.get(reverse("projects:takeaway-list") + "?tag=nope").context["page"].paginator.count
+        == 0
+    )
+    response = client.post(reverse("projects:takeaway-create"), {"title": "", "text": ""})
+    assert {"title", "text"} <= set(response.context["form"].errors)
+    other = TakeawayFactory()
+    assert client.get(reverse("projects:takeaway-edit", args=[other.pk])).status_code == 403
+    assert (
+        client.post(
+            reverse("projects:takeaway-edit", args=[other.pk]), {"action": "delete"}
+        ).status_code
+        == 403
+    )
+    assert Takeaway.objects.filter(pk=other.pk).exists()
+
+
+def test_release_asks_for_a_takeaway_on_the_dashboard(login, manager):
+    project = ProjectFactory(phase=Phase.IMPLEMENTATION)
+    rotation = RotationFactory(project=project)
+    login(manager).post(reverse("projects:project-phase", args=[project.slug]), {"to": "released"})
+    rotation.refresh_from_db()
+    assert rotation.actual_end == TODAY
+    page = login(rotation.person).get(reverse("dashboard")).content.decode()
+    assert "Takeaways asked of you" in page
+    assert f"?rotation={rotation.pk}" in page
+
+
+# --- the whole transition table, through the UI and the API ------------------------------
+
+ALL_MOVES = [(source, to) for source in Phase.values for to in Phase.values if source != to]
+
+
+@pytest.mark.parametrize("source, to", ALL_MOVES)
+def test_phase_table_through_ui_and_api(login, api_as, manager, source, to):
+    allowed = to in PHASE_TRANSITIONS[source]
+    for channel in ("ui", "api"):
+        project = ProjectFactory(phase=source)
+        TargetFactory(project=project)
+        if channel == "ui":
+            response = login(manager).post(
+                reverse("projects:project-phase", args=[project.slug]), {"to": to}
+            )
+            ok = response.status_code == 302
+            assert response.status_code == (302 if allowed else 400)
+        else:
+            response = api_as(manager).post(f"/api/v1/projects/{project.pk}/phase/", {"to": to})
+            ok = response.status_code == 200
+            assert response.status_code == (200 if allowed else 400)
+            if allowed:
+                assert response.json()["allowed_phases"] == sorted(
+                    PHASE_TRANSITIONS[to], key=Phase.values.index
+                )
+        project.refresh_from_db()
+        assert project.phase == (to if allowed else source)
+        assert ok == allowed
+        assert PhaseChange.objects.filter(project=project).count() == (1 if allowed else 0)
+        assert Activity.objects.filter(project=project, verb="changed phase").count() == (
+            1 if allowed else 0
+        )
+
+
+# --- query budgets -------------------------------------------------------------------------
+
+
+def _workspace(n: int) -> Project:
+    """``n`` projects, each with a target, a member, a rotation, a placeholder and a takeaway;
+    the first also holds ``n`` of each so its page grows too."""
+    first = None
+    for i in range(n):
+        project = ProjectFactory()
+        first = first or project
+        TargetFactory(project=project)
+        project.members.add(UserFactory())
+        RotationFactory(project=project)
+        RotationFactory(project=project, person=None)
+        TakeawayFactory(project=project)
+        TargetFactory(project=first)
+        RotationFactory(project=first, start=TODAY - datetime.timedelta(days=i))
+        Activity.objects.create(verb="did", project=first, target_repr=f"thing {i}")
+    return first
+
+
+PAGE_BUDGETS = {
+    "project-list": 6,
+    "project-detail": 6,
+    "project-team": 6,
+    "project-timeline": 6,
+    "staffing": 7,
+    "takeaway-list": 7,
+    "dashboard": 9,
+}
+
+
+@pytest.mark.parametrize("size", [5, 50])
+@pytest.mark.parametrize("page", sorted(PAGE_BUDGETS))
+def test_page_query_budget(client, manager, django_assert_num_queries, page, size):
+    """List pages, the project page and the staffing timeline: same queries at 5 and 50 rows."""
+    first = _workspace(size)
+    RotationFactory(
+        person=manager,
+        project=first,
+        start=TODAY - datetime.timedelta(days=400),
+        planned_end=TODAY - datetime.timedelta(days=300),
+    )
+    client.force_login(manager)
+    if page == "dashboard":
+        url = reverse("dashboard")
+    elif page in ("project-detail", "project-team", "project-timeline"):
+        url = reverse(f"projects:{page}", kwargs={"slug": first.slug})
+    else:
+        url = reverse(f"projects:{page}")
+    with django_assert_num_queries(PAGE_BUDGETS[page]):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+def test_seed_is_idempotent_and_realistic():
+    call_command("seed_demo", stdout=StringIO())
+    counts = {m: m.objects.count() for m in (Project, Rotation, Takeaway, Target)}
+    call_command("seed_demo", stdout=StringIO())
+    assert {m: m.objects.count() for m in (Project, Rotation, Takeaway, Target)} == counts
+    assert counts[Project] >= 6
+    assert len(set(Project.objects.values_list("phase", flat=True))) >= 5
+    from django.contrib.auth.models import User
+
+    assert User.objects.count() >= 8
+    assert Rotation.objects.filter(person__isnull=True).exists()
