@@ -62,6 +62,8 @@ class Progress:
     clears_bar: bool | None
     improved: bool | None
     is_best: bool = False
+    metric_name: str = ""
+    primary: bool = False
 
     @property
     def trend(self) -> str:
@@ -108,6 +110,8 @@ def _progress_rows(metrics: QuerySet, cutoff: datetime) -> QuerySet:
         past=Subquery(newest_first.filter(recorded_at__lte=cutoff).values("value")[:1]),
     ).values(
         "pk",
+        "name",
+        "board__primary_metric",
         "idea_id",
         "idea_status",
         "direction",
@@ -145,6 +149,8 @@ def _progress_from_rows(rows: Iterable[dict]) -> dict[tuple[int, int], Progress]
             latest_at=row["latest_at"],
             past=row["past"],
             is_best=best.get(row["pk"], (None, None))[1] == row["idea_id"],
+            metric_name=row["name"],
+            primary=row["pk"] == row["board__primary_metric"],
             **numbers,
         )
     return result
@@ -165,6 +171,14 @@ def progress_for_board(
         Metric.objects.filter(board=board, board__ideas__isnull=False), _cutoff(since_days, now)
     )
     return _progress_from_rows(rows)
+
+
+def progress_by_idea(progress: dict[tuple[int, int], Progress]) -> dict[int, list[Progress]]:
+    """Regroup progress per idea, metrics in creation order."""
+    grouped: dict[int, list[Progress]] = defaultdict(list)
+    for key in sorted(progress):
+        grouped[key[0]].append(progress[key])
+    return grouped
 
 
 def progress_for_ideas(
