@@ -320,7 +320,7 @@ def idea_metric_history(idea: Idea, metrics: Iterable[Metric]) -> dict[int, list
     return history
 
 
-def idea_readings(idea: Idea, *, limit: int = 100) -> QuerySet[Reading]:
+def idea_readings(idea: Idea, *, limit: int = 50) -> QuerySet[Reading]:
     """The newest readings of an idea, for its readings table."""
     return (
         Reading.objects.filter(idea=idea)

@@ -356,7 +356,7 @@ def idea_transition(
         )
     reason = (reason or "").strip()
     if to in REASON_REQUIRED and not reason:
-        raise ValidationError({"reason": "Say why the idea is dropped."})
+        raise ValidationError({"reason": "Give a reason for dropping the idea."})
     if to == Status.PROMOTED:
         new_tasks = _clean_tasks(tasks or [])
         if not new_tasks and not idea.tasks.exists():
