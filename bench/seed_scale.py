@@ -56,6 +56,8 @@ def seed(*, ideas: int = IDEAS, readings: int = READINGS) -> dict:
     )
     per_pair, extra = divmod(readings, len(pairs))
     now = timezone.now()
+    # Spread each pair's readings over the last eight weeks, like a real training history.
+    step_minutes = 8 * 7 * 24 * 60 / max(per_pair, 1)
     rng = random.Random(1)
     columns = "idea_id, metric_id, value, recorded_at, note, source"
     with (
@@ -64,7 +66,7 @@ def seed(*, ideas: int = IDEAS, readings: int = READINGS) -> dict:
     ):
         for n, (idea_id, metric_id) in enumerate(pairs):
             for k in range(per_pair + (1 if n < extra else 0)):
-                moment = now - timedelta(minutes=5 * k + rng.random())
+                moment = now - timedelta(minutes=step_minutes * (k + rng.random()))
                 copy.write_row((idea_id, metric_id, rng.random(), moment, "", "bench"))
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {Reading._meta.db_table}")

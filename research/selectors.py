@@ -294,10 +294,33 @@ def board_funnel(board: Board, *, weeks: int = 8, now: datetime | None = None) -
 
 
 def idea_list() -> QuerySet[Idea]:
-    """Ideas for lists: board, project and owner joined in, newest boards first."""
-    return Idea.objects.select_related("board__project", "owner").order_by(
-        "board_id", "position", "id"
+    """Ideas for lists: with the owner's name joined in and nothing else loaded that a
+    list does not show (every datetime column costs parsing on a page of 100)."""
+    return (
+        Idea.objects.select_related("owner")
+        .only(
+            *IDEA_LIST_FIELDS,
+            "owner__username",
+            "owner__first_name",
+            "owner__last_name",
+        )
+        .order_by("board_id", "position", "id")
     )
+
+
+IDEA_LIST_FIELDS = [
+    "id",
+    "board_id",
+    "title",
+    "hypothesis",
+    "owner_id",
+    "status",
+    "maturity",
+    "position",
+    "dropped_reason",
+    "created_at",
+    "updated_at",
+]
 
 
 def idea_get(pk: int) -> Idea:
