@@ -57,6 +57,24 @@ class BoardForm(forms.Form):
         }
 
 
+class BoardSettingsForm(forms.Form):
+    """A manager's changes to a board: its question, gain bar and primary metric."""
+
+    title = forms.CharField(max_length=200)
+    question = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    gain_bar = forms.FloatField(min_value=0, max_value=10000, label="Gain bar (%)")
+    primary_metric = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, metrics: list[Metric], **kwargs):
+        super().__init__(*args, **kwargs)
+        # Choices from the metrics the page already loaded: no query per render.
+        self.metrics = {metric.pk: metric for metric in metrics}
+        self.fields["primary_metric"].choices = [("", "---------")] + [
+            (metric.pk, str(metric)) for metric in metrics
+        ]
+        self.auto_id = "id_board_%s"
+
+
 class MetricForm(forms.Form):
     name = forms.CharField(max_length=100)
     unit = forms.CharField(max_length=30, required=False)

@@ -233,6 +233,17 @@ def boards_for_project(project: Project) -> QuerySet[Board]:
     )
 
 
+def tasks_for_project(project: Project) -> QuerySet:
+    """Engineering tasks of the project's promoted ideas (for the project page)."""
+    from .models import Task
+
+    return (
+        Task.objects.filter(idea__board__project=project)
+        .select_related("idea", "owner")
+        .order_by("done", "idea_id", "position", "id")
+    )
+
+
 def board_list() -> QuerySet[Board]:
     return Board.objects.select_related("project", "primary_metric").order_by(
         "project__name", "title"

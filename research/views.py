@@ -16,7 +16,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from projects.models import Project
 
 from . import selectors, services
-from .forms import BoardForm, IdeaForm, MetricForm, MoveForm, PromoteFormSet, ReadingForm, TaskForm
+from .forms import (
+    BoardForm,
+    BoardSettingsForm,
+    IdeaForm,
+    MetricForm,
+    MoveForm,
+    PromoteFormSet,
+    ReadingForm,
+    TaskForm,
+)
 from .models import Board, Idea, Status, Task
 from .permissions import can_create_ideas, can_edit_idea, can_manage_boards
 
@@ -85,7 +94,7 @@ def project_boards(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _card(idea: Idea, primary, progress: dict, user, since_days: int) -> dict:
+def _card(idea: Idea, primary, progress: dict, user) -> dict:
     return {
         "idea": idea,
         "primary": progress.get((idea.pk, primary.pk)) if primary else None,
@@ -105,9 +114,7 @@ def board_detail(request: HttpRequest, pk: int) -> HttpResponse:
     primary = board.primary_metric
     columns = selectors.board_columns(board, ideas)
     for column in columns:
-        column["cards"] = [
-            _card(i, primary, progress, request.user, since_days) for i in column["ideas"]
-        ]
+        column["cards"] = [_card(i, primary, progress, request.user) for i in column["ideas"]]
     ideas_by_id = {idea.pk: idea for idea in ideas}
     leaders = []
     for metric in metrics:
@@ -149,6 +156,17 @@ def board_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "funnel_statuses": [Status(s).label for s in funnel["series"]],
             "idea_form": IdeaForm(can_assign=False) if can_create_ideas(request.user) else None,
             "metric_form": MetricForm() if can_manage_boards(request.user) else None,
+            "settings_form": BoardSettingsForm(
+                metrics=metrics,
+                initial={
+                    "title": board.title,
+                    "question": board.question,
+                    "gain_bar": board.gain_bar,
+                    "primary_metric": board.primary_metric_id,
+                },
+            )
+            if can_manage_boards(request.user)
+            else None,
             "idea_count": len(ideas),
         },
     )
@@ -172,6 +190,37 @@ def board_idea_create(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "research/form_page.html",
         {"title": "Propose an idea", "form": form, "action": request.path, "back": board},
+        status=400,
+    )
+
+
+@require_POST
+def board_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    """A manager changes the board's title, question, gain bar or primary metric."""
+    board = get_object_or_404(Board, pk=pk)
+    if not can_manage_boards(request.user):
+        raise PermissionDenied("You need the manager role to change boards.")
+    form = BoardSettingsForm(request.POST, metrics=list(board.metrics.order_by("id")))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.board_update(
+                board=board,
+                actor=request.user,
+                title=data["title"],
+                question=data["question"],
+                gain_bar=data["gain_bar"],
+                primary_metric=form.metrics.get(data["primary_metric"]),
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, "Board saved.")
+            return redirect(board)
+    return render(
+        request,
+        "research/form_page.html",
+        {"title": "Board settings", "form": form, "action": request.path, "back": board},
         status=400,
     )
 
@@ -239,6 +288,7 @@ def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "since_days": since_days,
             "charts": charts,
             "readings": selectors.idea_readings(idea),
+            "reading_total": idea.readings.count(),
             "tasks": list(idea.tasks.select_related("owner")),
             "status_changes": list(
                 idea.status_changes.select_related("actor").order_by("-created_at", "-id")[:20]

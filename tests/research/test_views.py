@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from research.models import Board, Idea, Reading, Status, Task
+from research.transitions import IDEA_TRANSITIONS
 from tests.factories import BoardFactory, IdeaFactory, MetricFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -221,3 +222,46 @@ def test_board_page_query_count_does_not_grow(
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('class="idea-card') == size
+
+
+def test_manager_changes_gain_bar_and_primary_metric(client, manager, member, board):
+    rmse = MetricFactory(board=board, name="RMSE", direction="lower", baseline=10)
+    url = reverse("research:board-settings", args=[board.pk])
+    client.force_login(member)
+    assert client.post(url, {"title": "x", "gain_bar": "5"}).status_code == 403
+    client.force_login(manager)
+    response = client.post(
+        url, {"title": board.title, "gain_bar": "4.5", "primary_metric": str(rmse.pk)}
+    )
+    assert response.status_code == 302
+    board.refresh_from_db()
+    assert board.gain_bar == 4.5 and board.primary_metric == rmse
+    assert client.post(url, {"title": board.title, "gain_bar": "-1"}).status_code == 400
+
+
+def test_board_list_for_unknown_project_is_404(client, viewer):
+    client.force_login(viewer)
+    response = client.get(reverse("research:project-boards", args=["nope"]))
+    assert response.status_code == 404
+
+
+ALLOWED_MOVES = [
+    (start, to) for start, targets in IDEA_TRANSITIONS.items() for to in sorted(targets)
+]
+
+
+@pytest.mark.parametrize("channel", ["ui", "api"])
+@pytest.mark.parametrize(("start", "to"), ALLOWED_MOVES)
+def test_every_allowed_move_works_through_ui_and_api(client, api_as, manager, channel, start, to):
+    """One walk of the transition table through both adapters: the same service answers."""
+    idea = IdeaFactory(status=start, dropped_reason="old" if start == Status.DROPPED else "")
+    Task.objects.create(idea=idea, title="Serve it")
+    data = {"to": to, "reason": "No lift"}
+    if channel == "ui":
+        client.force_login(manager)
+        response = client.post(reverse("research:idea-move", args=[idea.pk]), data)
+        assert response.status_code == 302
+    else:
+        response = api_as(manager).post(f"/api/v1/ideas/{idea.pk}/transition/", data)
+        assert response.status_code == 200, response.content
+    assert Idea.objects.get(pk=idea.pk).status == to
