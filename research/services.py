@@ -389,6 +389,41 @@ def idea_transition(
     return idea
 
 
+@transaction.atomic
+def idea_reorder(*, idea: Idea, index: int, actor: User) -> Idea:
+    """Place an idea at ``index`` (0-based, clamped) within its status column.
+
+    The idea's owner or a manager; the column's positions are renumbered 1..n under row
+    locks, so two concurrent reorders cannot interleave.
+    """
+    require_edit_idea(actor, idea)
+    if isinstance(index, bool) or not isinstance(index, int):
+        raise ValidationError({"index": "Enter a whole number."})
+    column = list(
+        Idea.objects.select_for_update()
+        .filter(board_id=idea.board_id, status=idea.status)
+        .order_by("position", "id")
+    )
+    ordered = [other for other in column if other.pk != idea.pk]
+    target = next((other for other in column if other.pk == idea.pk), None)
+    if target is None:
+        raise ValidationError({"index": "The idea moved meanwhile; reload and try again."})
+    index = max(0, min(index, len(ordered)))
+    ordered.insert(index, target)
+    for position, other in enumerate(ordered, start=1):
+        other.position = position
+    Idea.objects.bulk_update(ordered, ["position"])
+    activity_record(
+        actor=actor,
+        verb="reordered idea",
+        target=target,
+        project=idea.board.project,
+        data={"idea": idea.pk, "index": index},
+    )
+    target.refresh_from_db(fields=["position"])
+    return target
+
+
 # --- tasks ------------------------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("ideas/<int:pk>/", views.idea_detail, name="idea-detail"),
     path("ideas/<int:pk>/edit/", views.idea_edit, name="idea-edit"),
     path("ideas/<int:pk>/move/", views.idea_move, name="idea-move"),
+    path("ideas/<int:pk>/reorder/", views.idea_reorder, name="idea-reorder"),
     path("ideas/<int:pk>/promote/", views.idea_promote, name="idea-promote"),
     path("ideas/<int:pk>/readings/", views.idea_reading_create, name="idea-reading-create"),
     path("ideas/<int:pk>/tasks/", views.idea_task_create, name="idea-task-create"),

@@ -368,6 +368,30 @@ def idea_move(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(next_url)
 
 
+@require_POST
+def idea_reorder(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put a card at another place in its column (drag and drop, or the Up/Down buttons)."""
+    idea = get_object_or_404(Idea.objects.select_related("board__project"), pk=pk)
+    next_url = _safe_next(request, reverse("research:board-detail", kwargs={"pk": idea.board_id}))
+    try:
+        index = int(request.POST.get("index", ""))
+    except ValueError:
+        index = None
+    try:
+        services.idea_reorder(idea=idea, index=index, actor=request.user)
+    except ValidationError as error:
+        if _wants_json(request):
+            return JsonResponse({"error": " ".join(error.messages)}, status=400)
+        messages.error(request, " ".join(error.messages))
+    except PermissionDenied as denied:
+        if _wants_json(request):
+            return JsonResponse({"error": str(denied)}, status=403)
+        raise
+    if _wants_json(request):
+        return JsonResponse({"ok": True})
+    return redirect(next_url)
+
+
 @require_http_methods(["GET", "POST"])
 def idea_promote(request: HttpRequest, pk: int) -> HttpResponse:
     """Promote an idea, breaking it down into engineering tasks on the way."""

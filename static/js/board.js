@@ -67,6 +67,25 @@
     document.getElementById(card.id)?.focus?.();
   }
 
+  async function reorder(card, index) {
+    const body = new FormData();
+    body.append("index", String(index));
+    const response = await fetch(card.dataset.reorderUrl, {
+      method: "POST",
+      body,
+      headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
+      credentials: "same-origin",
+    });
+    if (!response.ok) {
+      let data = {};
+      try { data = await response.json(); } catch (e) { data = {}; }
+      announce(data.error || `Not reordered (HTTP ${response.status}).`, true);
+      return;
+    }
+    announce(`“${card.dataset.title}” is now number ${index + 1} in its column.`, false);
+    await refreshBoard();
+  }
+
   if (board) {
     let dragged = null;
     board.addEventListener("dragstart", (event) => {
@@ -77,8 +96,10 @@
       event.dataTransfer.setData("text/plain", card.dataset.idea);
       card.classList.add("is-dragging");
       const allowed = (card.dataset.allowed || "").split(" ");
+      const home = card.closest(".board-column");
       board.querySelectorAll(".board-column").forEach((column) => {
-        column.classList.toggle("drop-allowed", allowed.includes(column.dataset.status));
+        column.classList.toggle(
+          "drop-allowed", column === home || allowed.includes(column.dataset.status));
       });
     });
     board.addEventListener("dragend", () => {
@@ -105,7 +126,14 @@
       dragged = null;
       if (column.dataset.status !== card.closest(".board-column")?.dataset.status) {
         move(card, column.dataset.status);
+        return;
       }
+      // Same column: drop before the card under the pointer, or at the end.
+      const siblings = [...column.querySelectorAll(".idea-card")].filter((c) => c !== card);
+      const over = event.target.closest(".idea-card");
+      const index = over && over !== card ? siblings.indexOf(over) : siblings.length;
+      const current = [...column.querySelectorAll(".idea-card")].indexOf(card);
+      if (index !== current) reorder(card, index);
     });
   }
 

@@ -267,3 +267,23 @@ def test_idea_update_owner_change_is_for_managers(member, manager):
         services.idea_update(idea=idea, actor=member, owner=manager)
     services.idea_update(idea=idea, actor=manager, owner=manager)
     assert Idea.objects.get(pk=idea.pk).owner == manager
+
+
+def test_idea_reorder_renumbers_the_column(member, manager):
+    board = BoardFactory()
+    a, b, c = (IdeaFactory(board=board, owner=member, position=i) for i in (1, 2, 3))
+    other_column = IdeaFactory(board=board, status=Status.EXPLORING, position=1)
+    services.idea_reorder(idea=c, index=0, actor=member)
+    order = list(
+        Idea.objects.filter(board=board, status=Status.PROPOSED)
+        .order_by("position")
+        .values_list("pk", flat=True)
+    )
+    assert order == [c.pk, a.pk, b.pk]
+    services.idea_reorder(idea=c, index=99, actor=manager)
+    assert Idea.objects.get(pk=c.pk).position == 3
+    assert Idea.objects.get(pk=other_column.pk).position == 1
+    with pytest.raises(PermissionDenied):
+        services.idea_reorder(idea=other_column, index=0, actor=member)
+    with pytest.raises(ValidationError):
+        services.idea_reorder(idea=a, index=None, actor=member)

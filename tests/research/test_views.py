@@ -265,3 +265,18 @@ def test_every_allowed_move_works_through_ui_and_api(client, api_as, manager, ch
         response = api_as(manager).post(f"/api/v1/ideas/{idea.pk}/transition/", data)
         assert response.status_code == 200, response.content
     assert Idea.objects.get(pk=idea.pk).status == to
+
+
+def test_up_and_down_buttons_reorder_without_javascript(client, member, board):
+    first, second = IdeaFactory(board=board, owner=member), IdeaFactory(board=board, owner=member)
+    client.force_login(member)
+    page = client.get(reverse("research:board-detail", args=[board.pk])).content.decode()
+    assert "↓ Down" in page and "↑ Up" in page
+    response = client.post(reverse("research:idea-reorder", args=[second.pk]), {"index": "0"})
+    assert response.status_code == 302
+    assert list(
+        Idea.objects.filter(board=board).order_by("position").values_list("pk", flat=True)
+    ) == [
+        second.pk,
+        first.pk,
+    ]
