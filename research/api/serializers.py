@@ -246,11 +246,19 @@ class TransitionTaskSerializer(serializers.Serializer):
     done = serializers.BooleanField(required=False, default=False)
 
 
+@extend_schema_field({"$ref": "#/components/schemas/StatusEnum"})
+class StatusField(serializers.ChoiceField):
+    """An idea status; documented as the same ``StatusEnum`` the idea's ``status`` uses."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=Status.choices, **kwargs)
+
+
 class TransitionSerializer(serializers.Serializer):
     """Move an idea: ``reason`` is required for ``dropped``; promoting needs ``tasks``
     unless the idea already has some."""
 
-    to = serializers.ChoiceField(choices=Status.choices)
+    to = StatusField()
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     tasks = TransitionTaskSerializer(many=True, required=False)
 

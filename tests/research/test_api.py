@@ -256,3 +256,23 @@ def test_idea_objects_untouched_by_failed_transition(api_as, member):
     api_as(member).post(f"/api/v1/ideas/{idea.pk}/transition/", {"to": "promoted"})
     assert Idea.objects.get(pk=idea.pk).status == Status.PROPOSED
     assert not Task.objects.exists()
+
+
+def test_openapi_schema_documents_the_research_endpoints(api_as, viewer):
+    response = api_as(viewer).get("/api/schema/", {"format": "json"})
+    assert response.status_code == 200
+    schema = json.loads(response.content)
+    for path in (
+        "/api/v1/boards/",
+        "/api/v1/metrics/",
+        "/api/v1/ideas/",
+        "/api/v1/ideas/{id}/transition/",
+        "/api/v1/readings/",
+        "/api/v1/tasks/",
+    ):
+        assert path in schema["paths"], path
+    readings = schema["paths"]["/api/v1/readings/"]["post"]
+    assert {"201", "400", "403"} <= set(readings["responses"])
+    assert "oneOf" in schema["components"]["schemas"]["ReadingInputRequest"]
+    transition = schema["paths"]["/api/v1/ideas/{id}/transition/"]["post"]
+    assert {"200", "400", "403", "404"} <= set(transition["responses"])
