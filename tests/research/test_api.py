@@ -276,3 +276,44 @@ def test_openapi_schema_documents_the_research_endpoints(api_as, viewer):
     assert "oneOf" in schema["components"]["schemas"]["ReadingInputRequest"]
     transition = schema["paths"]["/api/v1/ideas/{id}/transition/"]["post"]
     assert {"200", "400", "403", "404"} <= set(transition["responses"])
+
+
+def test_manager_patches_board_and_metric(api_as, manager, member, board):
+    metric = board.primary_metric
+    other = MetricFactory()
+    api = api_as(manager)
+    assert api_as(member).patch(f"/api/v1/boards/{board.pk}/", {"gain_bar": 5}).status_code == 403
+    response = api.patch(f"/api/v1/boards/{board.pk}/", {"gain_bar": 5})
+    assert response.status_code == 200 and response.json()["gain_bar"] == 5
+    foreign = api.patch(f"/api/v1/boards/{board.pk}/", {"primary_metric": other.pk})
+    assert foreign.status_code == 400 and "primary_metric" in foreign.json()
+    response = api.patch(f"/api/v1/metrics/{metric.pk}/", {"baseline": 0.75, "target": 0.9})
+    assert response.status_code == 200
+    assert response.json()["baseline"] == 0.75 and response.json()["target"] == 0.9
+    cleared = api.patch(f"/api/v1/metrics/{metric.pk}/", {"target": None}, format="json")
+    assert cleared.json()["target"] is None
+    created = api.post(
+        "/api/v1/metrics/",
+        {"board": board.pk, "name": "Latency", "unit": "ms", "direction": "lower", "baseline": 40},
+    )
+    assert created.status_code == 201, created.content
+    assert (
+        api_as(member)
+        .post("/api/v1/metrics/", {"board": board.pk, "name": "X", "baseline": 1})
+        .status_code
+        == 403
+    )
+
+
+def test_activity_is_recorded_for_api_writes(api_as, member, board):
+    from projects.models import Activity
+
+    idea_id = api_as(member).post("/api/v1/ideas/", {"board": board.pk, "title": "T"}).json()["id"]
+    api_as(member).post(f"/api/v1/ideas/{idea_id}/transition/", {"to": "exploring"})
+    api_as(member).post(
+        "/api/v1/readings/",
+        [{"idea": idea_id, "metric": board.primary_metric.pk, "value": 1.0}],
+        format="json",
+    )
+    verbs = set(Activity.objects.filter(project=board.project).values_list("verb", flat=True))
+    assert {"proposed idea", "moved idea", "recorded readings"} <= verbs
