@@ -46,3 +46,8 @@ check: $(VENV)/.runtime
 
 clean:
 	rm -rf .run staticfiles .pytest_cache
+
+## bench: research API benchmark on a throwaway PostgreSQL database (200 ideas, 1M readings)
+bench: export DEBUG ?= true
+bench: $(VENV)/.dev
+	scripts/with-services.sh $(PY) bench/run.py

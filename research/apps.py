@@ -6,3 +6,11 @@ class ResearchConfig(AppConfig):
 
     name = "research"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from projects.gates import register_gate
+        from projects.models import Phase
+
+        from .gates import promoted_idea_gate
+
+        register_gate(promoted_idea_gate, entering=Phase.IMPLEMENTATION)

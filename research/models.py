@@ -1,1 +1,250 @@
-"""Research models: boards, metrics, ideas and readings (added by the research slice)."""
+"""Research models: boards, metrics, ideas, their status changes, readings and tasks.
+
+Every write goes through ``research.services``; ``Idea.status`` in particular is written
+only by ``services.idea_transition``, which follows ``research.transitions``.
+"""
+
+import math
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+
+class Direction(models.TextChoices):
+    """Which way a metric improves."""
+
+    HIGHER = "higher", "Higher is better"
+    LOWER = "lower", "Lower is better"
+
+
+class Status(models.TextChoices):
+    """An idea's place in the research funnel; ``research.transitions`` says which moves exist."""
+
+    PROPOSED = "proposed", "Proposed"
+    EXPLORING = "exploring", "Exploring"
+    PROTOTYPING = "prototyping", "Prototyping"
+    SHORTLISTED = "shortlisted", "Shortlisted"
+    PROMOTED = "promoted", "Promoted"
+    DROPPED = "dropped", "Dropped"
+
+
+# The statuses that count as "still in the running" for the funnel, in board order.
+ACTIVE_STATUSES = [
+    Status.PROPOSED,
+    Status.EXPLORING,
+    Status.PROTOTYPING,
+    Status.SHORTLISTED,
+    Status.PROMOTED,
+]
+
+
+class Maturity(models.TextChoices):
+    """How far an idea's evidence goes: a notebook that performs well is not ready to ship."""
+
+    IDEA = "idea", "Idea"
+    NOTEBOOK = "notebook", "Notebook prototype"
+    OFFLINE = "offline", "Offline validated"
+    AB_TESTED = "ab_tested", "A/B tested"
+    PRODUCTION = "production", "In production"
+
+
+class Board(models.Model):
+    """A research question on a project, with the gain bar ideas must clear to ship.
+
+    ``gain_bar`` is a percentage: the minimum relative improvement over the baseline of the
+    primary metric that justifies changing the production model (2.0 means 2 %).
+    """
+
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="boards")
+    title = models.CharField(max_length=200)
+    question = models.TextField(blank=True, help_text="The research question this board answers.")
+    gain_bar = models.FloatField(
+        default=2.0,
+        help_text="Minimum relative improvement over the baseline, in percent, "
+        "that justifies a production model change.",
+    )
+    primary_metric = models.ForeignKey(
+        "Metric", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["project_id", "title", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "title"], name="board_title_unique"),
+            models.CheckConstraint(
+                condition=models.Q(gain_bar__gte=0) & models.Q(gain_bar__lte=10000),
+                name="board_gain_bar_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("research:board-detail", kwargs={"pk": self.pk})
+
+
+class Metric(models.Model):
+    """A measure ideas on a board are judged by, against a baseline and an optional target.
+
+    The baseline is what production (or the first MVP) achieves today.
+    """
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="metrics")
+    name = models.CharField(max_length=100)
+    unit = models.CharField(max_length=30, blank=True)
+    direction = models.CharField(max_length=8, choices=Direction.choices, default=Direction.HIGHER)
+    baseline = models.FloatField()
+    target = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["board_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["board", "name"], name="metric_name_unique"),
+            models.CheckConstraint(
+                condition=models.Q(direction__in=Direction.values), name="metric_direction_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.unit})" if self.unit else self.name
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.direction == Direction.HIGHER
+
+
+class Idea(models.Model):
+    """Something to try on a board: a hypothesis with an owner, a status and a maturity.
+
+    ``status`` changes only through ``services.idea_transition``; ``position`` orders the
+    cards within a status column.
+    """
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="ideas")
+    title = models.CharField(max_length=200)
+    hypothesis = models.TextField(blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="research_ideas"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PROPOSED)
+    maturity = models.CharField(max_length=16, choices=Maturity.choices, default=Maturity.IDEA)
+    position = models.PositiveIntegerField(default=0)
+    dropped_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["board_id", "position", "id"]
+        indexes = [models.Index(fields=["board", "status", "position"], name="idea_board_column")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=Status.values), name="idea_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(maturity__in=Maturity.values), name="idea_maturity_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=Status.DROPPED) | ~models.Q(dropped_reason=""),
+                name="idea_dropped_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("research:idea-detail", kwargs={"pk": self.pk})
+
+
+class IdeaStatusChange(models.Model):
+    """One recorded move of an idea between statuses; the funnel is computed from these.
+
+    Creating an idea records a change with an empty ``from_status``. ``board`` is copied
+    from the idea so the funnel reads one board's changes with one index scan.
+    """
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="status_changes")
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="+")
+    from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["board", "created_at"], name="ideachange_board_time")]
+
+    def __str__(self) -> str:
+        return f"{self.idea}: {self.from_status or '∅'} → {self.to_status}"
+
+
+class Reading(models.Model):
+    """One measured value of a metric for an idea at a point in time.
+
+    ``source`` is ``manual`` (typed in the UI), ``api``, or a run id the caller gives.
+    The composite index (idea, metric, recorded_at) serves "latest value" and "value as
+    of N days ago" with one backward index probe each, however many readings there are.
+    """
+
+    SOURCE_MANUAL = "manual"
+    SOURCE_API = "api"
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="readings")
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="readings")
+    value = models.FloatField()
+    recorded_at = models.DateTimeField(default=timezone.now)
+    note = models.CharField(max_length=500, blank=True)
+    source = models.CharField(max_length=100, default=SOURCE_MANUAL)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        indexes = [
+            models.Index(fields=["idea", "metric", "recorded_at"], name="reading_idea_metric_time")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric.name}={self.value} @ {self.recorded_at:%Y-%m-%d %H:%M}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if not math.isfinite(self.value):
+            raise ValidationError({"value": "Enter a finite number."})
+
+
+class Task(models.Model):
+    """An engineering task a promoted idea breaks down into."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="tasks")
+    title = models.CharField(max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="research_tasks",
+    )
+    done = models.BooleanField(default=False)
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["idea_id", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,5 +1,23 @@
-"""HTML routes of the research app."""
+"""HTML routes of the research app, under /research/."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "research"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("projects/<slug:slug>/boards/", views.project_boards, name="project-boards"),
+    path("boards/<int:pk>/", views.board_detail, name="board-detail"),
+    path("boards/<int:pk>/settings/", views.board_settings, name="board-settings"),
+    path("boards/<int:pk>/ideas/", views.board_idea_create, name="board-idea-create"),
+    path("boards/<int:pk>/metrics/", views.board_metric_create, name="board-metric-create"),
+    path("ideas/<int:pk>/", views.idea_detail, name="idea-detail"),
+    path("ideas/<int:pk>/edit/", views.idea_edit, name="idea-edit"),
+    path("ideas/<int:pk>/move/", views.idea_move, name="idea-move"),
+    path("ideas/<int:pk>/reorder/", views.idea_reorder, name="idea-reorder"),
+    path("ideas/<int:pk>/promote/", views.idea_promote, name="idea-promote"),
+    path("ideas/<int:pk>/readings/", views.idea_reading_create, name="idea-reading-create"),
+    path("ideas/<int:pk>/tasks/", views.idea_task_create, name="idea-task-create"),
+    path("tasks/<int:pk>/toggle/", views.task_toggle, name="task-toggle"),
+]

@@ -99,3 +99,56 @@ class TakeawayFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Lesson {n}")
     text = "Validate **offline** before asking for an A/B test."
     tags = ",modelling,"
+
+
+# --- research ---------------------------------------------------------------------------
+
+
+class BoardFactory(factory.django.DjangoModelFactory):
+    """A board on a fresh project with a 2 % gain bar (add metrics with MetricFactory)."""
+
+    class Meta:
+        model = "research.Board"
+
+    project = factory.SubFactory(ProjectFactory)
+    title = factory.Sequence(lambda n: f"Board {n}")
+    question = "Which model best predicts churn?"
+    gain_bar = 2.0
+
+
+class MetricFactory(factory.django.DjangoModelFactory):
+    """A higher-is-better metric with baseline 0.80."""
+
+    class Meta:
+        model = "research.Metric"
+
+    board = factory.SubFactory(BoardFactory)
+    name = factory.Sequence(lambda n: f"AUC {n}")
+    unit = ""
+    direction = "higher"
+    baseline = 0.80
+    target = None
+
+
+class IdeaFactory(factory.django.DjangoModelFactory):
+    """A proposed idea (no status change recorded; use ``idea_create`` for that)."""
+
+    class Meta:
+        model = "research.Idea"
+
+    board = factory.SubFactory(BoardFactory)
+    title = factory.Sequence(lambda n: f"Idea {n}")
+    hypothesis = "It will help."
+    owner = factory.SubFactory(UserFactory)
+    status = "proposed"
+    maturity = "idea"
+
+
+class ReadingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "research.Reading"
+
+    idea = factory.SubFactory(IdeaFactory)
+    metric = factory.LazyAttribute(lambda reading: MetricFactory(board=reading.idea.board))
+    value = 0.81
+    source = "manual"

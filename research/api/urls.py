@@ -2,6 +2,13 @@
 
 from rest_framework.routers import DefaultRouter
 
+from . import views
+
 router = DefaultRouter()
+router.register("boards", views.BoardViewSet, basename="board")
+router.register("metrics", views.MetricViewSet, basename="metric")
+router.register("ideas", views.IdeaViewSet, basename="idea")
+router.register("readings", views.ReadingViewSet, basename="reading")
+router.register("tasks", views.TaskViewSet, basename="task")
 
 urlpatterns = [*router.urls]

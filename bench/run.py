@@ -1,0 +1,231 @@
+"""Benchmark of the research API on PostgreSQL; ``make bench`` runs it.
+
+1. Creates a throwaway database next to ``DATABASE_URL`` (``<name>_bench``), migrates it and
+   seeds 200 ideas with 1,000,000 readings (readings with COPY).
+2. Serves Tandem under ``gunicorn bench.wsgi -w 2 --no-control-socket`` with DEBUG off.
+3. Drives ``GET /api/v1/ideas/?page_size=100`` (progress fields for 100 ideas) and a floor,
+   a bare view returning pre-built JSON of the same size, with ``wrk`` (another process):
+   requests/s, p50 and p99 latency.
+4. Counts the endpoint's queries per request in-process, and times bulk ingestion of
+   10,000 readings in one request over HTTP.
+5. Prints a summary, saves JSON under ``bench/results/`` and drops the database
+   (``--keep`` keeps it).
+"""
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+IDEAS_PATH = "/api/v1/ideas/?page_size=100"
+DURATION = os.environ.get("BENCH_DURATION", "10s")
+# Two loads: one connection per worker (latency without queueing), then 8 (throughput).
+LOADS = {"c2": 2, "c8": 8}
+
+
+def _bench_database_url() -> tuple[str, str, str]:
+    base = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL", "")
+    parsed = urlparse(base)
+    if parsed.scheme not in ("postgres", "postgresql", "pgsql"):
+        sys.exit("bench: needs PostgreSQL in DATABASE_URL (make bench provides it)")
+    name = parsed.path.lstrip("/") or "tandem"
+    if not name.endswith("_bench"):
+        name = f"{name}_bench"
+    admin = urlunparse(parsed._replace(path="/postgres", scheme="postgresql"))
+    return urlunparse(parsed._replace(path=f"/{name}")), admin, name
+
+
+def _recreate_database(admin_url: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _drop_database(admin_url: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _parse_wrk(output: str) -> dict:
+    def ms(text: str) -> float:
+        number, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+        return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    latency = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", output, re.MULTILINE))
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    return {
+        "requests_per_s": rps,
+        "p50_ms": round(ms(latency["50"]), 2),
+        "p99_ms": round(ms(latency["99"]), 2),
+        "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
+    }
+
+
+def _wrk(url: str, headers: dict[str, str], connections: int) -> dict:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{DURATION}", "--latency", url]
+    for key, value in headers.items():
+        command[1:1] = ["-H", f"{key}: {value}"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    return _parse_wrk(output)
+
+
+def _line(numbers: dict) -> str:
+    return (
+        f"{numbers['requests_per_s']:8.1f} req/s   p50 {numbers['p50_ms']:6.1f} ms"
+        f"   p99 {numbers['p99_ms']:6.1f} ms"
+    )
+
+
+def main() -> None:
+    keep = "--keep" in sys.argv
+    if not shutil.which("wrk"):
+        sys.exit("bench: needs wrk as the load generator (apt-get install wrk)")
+    url, admin_url, name = _bench_database_url()
+    print(f"bench: throwaway database {name}")
+    _recreate_database(admin_url, name)
+    os.environ.update(DATABASE_URL=url, DEBUG="false", SECRET_KEY="bench-only-secret-key")
+    os.environ.update(ALLOWED_HOSTS="127.0.0.1,testserver", API_THROTTLE_USER="100000000/hour")
+    os.environ.pop("REDIS_URL", None)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+
+    from bench.seed_scale import seed
+    from research.models import Reading
+
+    call_command("migrate", verbosity=0)
+    print("bench: seeding 200 ideas and 1,000,000 readings (COPY) ...")
+    info = seed()
+    print(f"bench: seeded {info['readings']:,} readings in {info['seconds']} s")
+
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {info['token']}")
+    api.get(IDEAS_PATH)
+    with CaptureQueriesContext(connection) as queries:
+        body = api.get(IDEAS_PATH).content
+    floor_file = RESULTS / ".floor.json"
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    floor_file.write_bytes(body)
+    connection.close()
+
+    port = _free_port()
+    env = {**os.environ, "BENCH_FLOOR_FILE": str(floor_file)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "bench.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}",
+         "--no-control-socket", "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    auth = {"Authorization": f"Bearer {info['token']}"}
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/bench/floor/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        for _ in range(20):  # warm both workers' connections and caches
+            urllib.request.urlopen(urllib.request.Request(base + IDEAS_PATH, headers=auth))
+        print(f"bench: wrk {DURATION} per run against gunicorn -w 2")
+        ideas = {load: _wrk(base + IDEAS_PATH, auth, c) for load, c in LOADS.items()}
+        floor = {load: _wrk(base + "/bench/floor/", {}, c) for load, c in LOADS.items()}
+
+        start = datetime.now(UTC) - timedelta(days=2)
+        items = [
+            {
+                "idea": info["idea_for_ingest"],
+                "metric": info["metric_for_ingest"],
+                "value": 0.8 + i * 1e-6,
+                "recorded_at": (start + timedelta(seconds=i)).isoformat(),
+                "source": "bench-run",
+            }
+            for i in range(10_000)
+        ]
+        payload = json.dumps(items).encode()
+        timings = []
+        for _ in range(5):
+            request = urllib.request.Request(
+                base + "/api/v1/readings/",
+                data=payload,
+                headers={**auth, "Content-Type": "application/json"},
+                method="POST",
+            )
+            began = time.perf_counter()
+            with urllib.request.urlopen(request) as response:
+                assert response.status == 201, response.status
+            timings.append(time.perf_counter() - began)
+        stored = Reading.objects.filter(source="bench-run").count()
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=10)
+        connection.close()
+
+    result = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+        "data": {"ideas": info["ideas"], "readings": info["readings"]},
+        "ideas_endpoint": {
+            "path": IDEAS_PATH,
+            "response_bytes": len(body),
+            "queries_per_request": len(queries),
+            "connections": ideas,
+        },
+        "floor": {"path": "/bench/floor/", "response_bytes": len(body), "connections": floor},
+        "bulk_ingest_10k": {
+            "median_s": round(statistics.median(timings), 3),
+            "min_s": round(min(timings), 3),
+            "max_s": round(max(timings), 3),
+            "stored": stored,
+            "budget_s": 0.7,
+        },
+    }
+    out = RESULTS / f"bench-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    floor_file.unlink(missing_ok=True)
+    if not keep:
+        _drop_database(admin_url, name)
+    i, f, b = result["ideas_endpoint"], result["floor"], result["bulk_ingest_10k"]
+    print(
+        f"\nGET {IDEAS_PATH}  ({i['response_bytes']:,} bytes, {i['queries_per_request']} queries)"
+    )
+    for load, c in LOADS.items():
+        print(f"  {c} connections: {_line(i['connections'][load])}")
+    print("floor: same bytes, pre-built")
+    for load, c in LOADS.items():
+        print(f"  {c} connections: {_line(f['connections'][load])}")
+    print(f"POST 10,000 readings: median {b['median_s']} s (min {b['min_s']}, max {b['max_s']}); "
+          f"budget 0.7 s")  # fmt: skip
+    print(f"saved {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,294 @@
+"""API serializers of the research app: shapes of input and output, no business rules.
+
+The rules (who may write, finite values, the transition table, all-or-nothing bulk
+ingestion) live in ``research.services``; these only parse and render.
+"""
+
+from django.contrib.auth.models import User
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from projects.models import Project
+
+from ..models import Board, Direction, Idea, Maturity, Metric, Reading, Status, Task
+from ..transitions import allowed_statuses
+
+
+class MetricSerializer(serializers.ModelSerializer):
+    """A board's metric; ``best_idea``/``best_value`` name the board's leading idea on it."""
+
+    best_idea = serializers.SerializerMethodField()
+    best_value = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Metric
+        fields = [
+            "id",
+            "board",
+            "name",
+            "unit",
+            "direction",
+            "baseline",
+            "target",
+            "best_idea",
+            "best_value",
+        ]
+        read_only_fields = ["id", "best_idea", "best_value"]
+
+    def get_best_idea(self, metric: Metric) -> int | None:
+        best = self.context.get("best", {}).get(metric.pk)
+        return best[0] if best else None
+
+    def get_best_value(self, metric: Metric) -> float | None:
+        best = self.context.get("best", {}).get(metric.pk)
+        return best[1] if best else None
+
+
+class MetricUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100, required=False)
+    unit = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    direction = serializers.ChoiceField(choices=Direction.choices, required=False)
+    baseline = serializers.FloatField(required=False)
+    target = serializers.FloatField(required=False, allow_null=True)
+
+
+class MetricInputSerializer(serializers.Serializer):
+    """A metric defined together with a new board."""
+
+    name = serializers.CharField(max_length=100)
+    unit = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    direction = serializers.ChoiceField(choices=Direction.choices, default=Direction.HIGHER)
+    baseline = serializers.FloatField()
+    target = serializers.FloatField(required=False, allow_null=True, default=None)
+
+
+class BoardMetricSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Metric
+        fields = ["id", "name", "unit", "direction", "baseline", "target"]
+        read_only_fields = fields
+
+
+class BoardSerializer(serializers.ModelSerializer):
+    """A research question on a project, its gain bar (percent) and metrics."""
+
+    project = serializers.SlugRelatedField(slug_field="slug", queryset=Project.objects.all())
+    metrics = BoardMetricSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Board
+        fields = [
+            "id",
+            "project",
+            "title",
+            "question",
+            "gain_bar",
+            "primary_metric",
+            "metrics",
+            "created_at",
+        ]
+        read_only_fields = ["id", "metrics", "created_at"]
+
+
+class BoardCreateSerializer(serializers.Serializer):
+    """A new board; ``primary_metric`` optionally creates its primary metric at once."""
+
+    project = serializers.SlugRelatedField(slug_field="slug", queryset=Project.objects.all())
+    title = serializers.CharField(max_length=200)
+    question = serializers.CharField(required=False, allow_blank=True, default="")
+    gain_bar = serializers.FloatField(required=False, default=2.0, min_value=0, max_value=10000)
+    primary_metric = MetricInputSerializer(required=False)
+
+
+class BoardUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False)
+    question = serializers.CharField(required=False, allow_blank=True)
+    gain_bar = serializers.FloatField(required=False, min_value=0, max_value=10000)
+    primary_metric = serializers.PrimaryKeyRelatedField(
+        queryset=Metric.objects.all(), required=False
+    )
+
+
+class ProgressSerializer(serializers.Serializer):
+    """One idea's standing on one metric of its board."""
+
+    metric = serializers.IntegerField(source="metric_id")
+    metric_name = serializers.CharField()
+    primary = serializers.BooleanField()
+    latest = serializers.FloatField(allow_null=True)
+    latest_at = serializers.DateTimeField(allow_null=True)
+    past = serializers.FloatField(allow_null=True, help_text="The value as of since_days ago.")
+    change = serializers.FloatField(allow_null=True, help_text="latest minus past.")
+    gain_pct = serializers.FloatField(
+        allow_null=True,
+        help_text="Relative gain over the baseline in percent, positive when better "
+        "(null when the baseline is 0 or there is no reading).",
+    )
+    clears_bar = serializers.BooleanField(allow_null=True)
+    improved = serializers.BooleanField(allow_null=True)
+    is_best = serializers.BooleanField()
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    """An engineering task of a promoted idea."""
+
+    class Meta:
+        model = Task
+        fields = ["id", "idea", "title", "owner", "done", "position", "created_at"]
+        read_only_fields = ["id", "position", "created_at"]
+
+
+class TaskUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False)
+    owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False)
+    done = serializers.BooleanField(required=False)
+
+
+class IdeaSerializer(serializers.ModelSerializer):
+    """An idea with its progress on every metric of its board (see ``since_days``)."""
+
+    owner_name = serializers.SerializerMethodField()
+    allowed_transitions = serializers.SerializerMethodField()
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Idea
+        fields = [
+            "id",
+            "board",
+            "title",
+            "hypothesis",
+            "owner",
+            "owner_name",
+            "status",
+            "maturity",
+            "position",
+            "dropped_reason",
+            "allowed_transitions",
+            "progress",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def to_representation(self, idea: Idea) -> dict:
+        # The same fields as declared (and documented) above, written out by hand: the
+        # generic field machinery costs more than the queries for a page of 100 ideas.
+        return {
+            "id": idea.pk,
+            "board": idea.board_id,
+            "title": idea.title,
+            "hypothesis": idea.hypothesis,
+            "owner": idea.owner_id,
+            "owner_name": self.get_owner_name(idea),
+            "status": idea.status,
+            "maturity": idea.maturity,
+            "position": idea.position,
+            "dropped_reason": idea.dropped_reason,
+            "allowed_transitions": self.get_allowed_transitions(idea),
+            "progress": self.get_progress(idea),
+            "created_at": _DATETIME.to_representation(idea.created_at),
+            "updated_at": _DATETIME.to_representation(idea.updated_at),
+        }
+
+    def get_owner_name(self, idea: Idea) -> str:
+        return idea.owner.get_full_name() or idea.owner.get_username()
+
+    def get_allowed_transitions(self, idea: Idea) -> list[str]:
+        return allowed_statuses(idea.status)
+
+    @extend_schema_field(ProgressSerializer(many=True))
+    def get_progress(self, idea: Idea) -> list[dict]:
+        # Plain dicts in ProgressSerializer's shape: a nested serializer per idea costs more
+        # than the database work for a page of 100 ideas.
+        rows = self.context.get("progress", {}).get(idea.pk, [])
+        return [
+            {
+                "metric": p.metric_id,
+                "metric_name": p.metric_name,
+                "primary": p.primary,
+                "latest": p.latest,
+                "latest_at": _DATETIME.to_representation(p.latest_at) if p.latest_at else None,
+                "past": p.past,
+                "change": p.change,
+                "gain_pct": p.gain_pct,
+                "clears_bar": p.clears_bar,
+                "improved": p.improved,
+                "is_best": p.is_best,
+            }
+            for p in rows
+        ]
+
+
+_DATETIME = serializers.DateTimeField()
+
+
+class IdeaCreateSerializer(serializers.Serializer):
+    board = serializers.PrimaryKeyRelatedField(queryset=Board.objects.all())
+    title = serializers.CharField(max_length=200)
+    hypothesis = serializers.CharField(required=False, allow_blank=True, default="")
+    owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False)
+    maturity = serializers.ChoiceField(choices=Maturity.choices, default=Maturity.IDEA)
+
+
+class IdeaUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False)
+    hypothesis = serializers.CharField(required=False, allow_blank=True)
+    owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False)
+    maturity = serializers.ChoiceField(choices=Maturity.choices, required=False)
+
+
+class TransitionTaskSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    owner = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.all(), required=False, allow_null=True
+    )
+    done = serializers.BooleanField(required=False, default=False)
+
+
+@extend_schema_field({"$ref": "#/components/schemas/StatusEnum"})
+class StatusField(serializers.ChoiceField):
+    """An idea status; documented as the same ``StatusEnum`` the idea's ``status`` uses."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=Status.choices, **kwargs)
+
+
+class TransitionSerializer(serializers.Serializer):
+    """Move an idea: ``reason`` is required for ``dropped``; promoting needs ``tasks``
+    unless the idea already has some."""
+
+    to = StatusField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    tasks = TransitionTaskSerializer(many=True, required=False)
+
+
+class ReadingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Reading
+        fields = ["id", "idea", "metric", "value", "recorded_at", "note", "source", "created_by"]
+        read_only_fields = fields
+
+
+class ReadingCreateSerializer(serializers.Serializer):
+    """One reading. ``recorded_at`` defaults to now and may not be in the future;
+    ``source`` defaults to ``api`` (give a training run id to trace it back)."""
+
+    idea = serializers.IntegerField()
+    metric = serializers.IntegerField()
+    value = serializers.FloatField()
+    recorded_at = serializers.DateTimeField(required=False)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    source = serializers.CharField(required=False, max_length=100)
+
+
+class BulkCreatedSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+
+
+class BulkErrorsSerializer(serializers.Serializer):
+    """A refused list: item index → field → messages, e.g. ``{"3": {"value": ["…"]}}``."""
+
+    errors = serializers.DictField(
+        child=serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    )

@@ -1,0 +1,333 @@
+"""API views of the research app: thin adapters over selectors and services."""
+
+from django.db.models import Prefetch
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from projects.api.exceptions import ErrorSerializer, ValidationErrorSerializer
+from projects.models import Role
+
+from .. import selectors, services
+from ..models import Idea, Metric, Reading, Task
+from . import serializers as s
+
+ERRORS = {
+    400: OpenApiResponse(ValidationErrorSerializer, description="Invalid input: field messages."),
+    403: OpenApiResponse(ErrorSerializer, description="Your role does not allow this."),
+}
+READ_ERRORS = {404: OpenApiResponse(ErrorSerializer, description="No such object.")}
+
+SINCE_DAYS = OpenApiParameter(
+    "since_days",
+    OpenApiTypes.INT,
+    description="Compare the latest value with the value as of this many days ago "
+    "(1 to 365, default 7).",
+)
+
+
+class _Writes(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """List and retrieve from a selector; creates and updates go through services."""
+
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List boards", parameters=[]),
+    retrieve=extend_schema(summary="A board", responses={200: s.BoardSerializer, **READ_ERRORS}),
+)
+class BoardViewSet(_Writes):
+    """Research boards: one research question each, with a gain bar and metrics.
+    Managers create and change them."""
+
+    serializer_class = s.BoardSerializer
+    write_role = Role.MANAGER
+    filterset_fields = ["project", "project__slug"]
+    ordering_fields = ["title", "created_at"]
+
+    def get_queryset(self):
+        return selectors.board_list().prefetch_related(
+            Prefetch("metrics", queryset=Metric.objects.order_by("id"))
+        )
+
+    @extend_schema(
+        summary="Create a board",
+        request=s.BoardCreateSerializer,
+        responses={201: s.BoardSerializer, **ERRORS},
+    )
+    def create(self, request: Request) -> Response:
+        data = self._valid(s.BoardCreateSerializer, request.data)
+        board = services.board_create(actor=request.user, **data)
+        return Response(s.BoardSerializer(self.get_queryset().get(pk=board.pk)).data, status=201)
+
+    @extend_schema(
+        summary="Change a board",
+        request=s.BoardUpdateSerializer,
+        responses={200: s.BoardSerializer, **ERRORS, **READ_ERRORS},
+    )
+    def partial_update(self, request: Request, pk=None) -> Response:
+        board = self.get_object()
+        data = self._valid(s.BoardUpdateSerializer, request.data)
+        services.board_update(board=board, actor=request.user, **data)
+        return Response(s.BoardSerializer(self.get_queryset().get(pk=board.pk)).data)
+
+    @staticmethod
+    def _valid(serializer_class, data) -> dict:
+        serializer = serializer_class(data=data)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List metrics"),
+    retrieve=extend_schema(summary="A metric", responses={200: s.MetricSerializer, **READ_ERRORS}),
+)
+class MetricViewSet(_Writes):
+    """Metrics of boards, each with the board's best idea on it. Managers write."""
+
+    serializer_class = s.MetricSerializer
+    write_role = Role.MANAGER
+    filterset_fields = ["board"]
+    ordering_fields = ["name", "id"]
+
+    def get_queryset(self):
+        return Metric.objects.select_related("board").order_by("board_id", "id")
+
+    def get_serializer_context(self) -> dict:
+        return {**super().get_serializer_context(), "best": getattr(self, "_best", {})}
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        self._best = selectors.metric_best_ideas(page)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        metric = self.get_object()
+        self._best = selectors.metric_best_ideas([metric])
+        return Response(self.get_serializer(metric).data)
+
+    @extend_schema(
+        summary="Add a metric to a board",
+        request=s.MetricSerializer,
+        responses={201: s.MetricSerializer, **ERRORS},
+    )
+    def create(self, request: Request) -> Response:
+        serializer = s.MetricSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        metric = services.metric_create(actor=request.user, **serializer.validated_data)
+        return Response(s.MetricSerializer(metric).data, status=201)
+
+    @extend_schema(
+        summary="Change a metric",
+        request=s.MetricUpdateSerializer,
+        responses={200: s.MetricSerializer, **ERRORS, **READ_ERRORS},
+    )
+    def partial_update(self, request: Request, pk=None) -> Response:
+        metric = self.get_object()
+        serializer = s.MetricUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        clear = "target" in data and data["target"] is None
+        metric = services.metric_update(
+            metric=metric, actor=request.user, clear_target=clear, **data
+        )
+        return Response(s.MetricSerializer(metric).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List ideas with progress", parameters=[SINCE_DAYS]),
+    retrieve=extend_schema(
+        summary="An idea with progress",
+        parameters=[SINCE_DAYS],
+        responses={200: s.IdeaSerializer, **READ_ERRORS},
+    ),
+)
+class IdeaViewSet(_Writes):
+    """Ideas on boards, with progress on every metric of their board: latest value, value
+    ``since_days`` ago, change, relative gain over the baseline and the gain bar."""
+
+    serializer_class = s.IdeaSerializer
+    filterset_fields = ["board", "board__project", "status", "owner", "maturity"]
+    ordering_fields = ["position", "created_at", "updated_at", "title"]
+
+    def get_queryset(self):
+        return selectors.idea_list()
+
+    def _since_days(self) -> int:
+        return selectors.since_days_parse(self.request.query_params.get("since_days"))
+
+    def _render(self, ideas: list[Idea]) -> list[dict] | dict:
+        progress = selectors.progress_by_idea(
+            selectors.progress_for_ideas(ideas, since_days=self._since_days())
+        )
+        context = {**self.get_serializer_context(), "progress": progress}
+        return s.IdeaSerializer(ideas, many=True, context=context).data
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(self._render(list(page)))
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        return Response(self._render([self.get_object()])[0])
+
+    def _idea(self, pk) -> Idea:
+        return selectors.idea_list().get(pk=pk)
+
+    @extend_schema(
+        summary="Propose an idea",
+        request=s.IdeaCreateSerializer,
+        responses={201: s.IdeaSerializer, **ERRORS},
+    )
+    def create(self, request: Request) -> Response:
+        serializer = s.IdeaCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        idea = services.idea_create(actor=request.user, **serializer.validated_data)
+        return Response(self._render([self._idea(idea.pk)])[0], status=201)
+
+    @extend_schema(
+        summary="Edit an idea (not its status: see transition)",
+        request=s.IdeaUpdateSerializer,
+        responses={200: s.IdeaSerializer, **ERRORS, **READ_ERRORS},
+    )
+    def partial_update(self, request: Request, pk=None) -> Response:
+        idea = self.get_object()
+        serializer = s.IdeaUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.idea_update(idea=idea, actor=request.user, **serializer.validated_data)
+        return Response(self._render([self._idea(idea.pk)])[0])
+
+    @extend_schema(
+        summary="Move an idea to another status",
+        description="The same transition table as the board: see ``allowed_transitions`` on "
+        "the idea. Dropping needs a ``reason``; promoting needs ``tasks`` unless the idea "
+        "already has engineering tasks.",
+        request=s.TransitionSerializer,
+        responses={200: s.IdeaSerializer, **ERRORS, **READ_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def transition(self, request: Request, pk=None) -> Response:
+        idea = self.get_object()
+        serializer = s.TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.idea_transition(idea=idea, actor=request.user, **serializer.validated_data)
+        return Response(self._render([self._idea(idea.pk)])[0])
+
+
+READING_INPUT = PolymorphicProxySerializer(
+    component_name="ReadingInput",
+    serializers=[s.ReadingCreateSerializer, s.ReadingCreateSerializer(many=True)],
+    resource_type_field_name=None,
+    many=False,
+)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List readings"),
+    retrieve=extend_schema(
+        summary="A reading", responses={200: s.ReadingSerializer, **READ_ERRORS}
+    ),
+)
+class ReadingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Metric readings of ideas, oldest first. Training jobs post them here, one or a list."""
+
+    serializer_class = s.ReadingSerializer
+    filterset_fields = ["idea", "metric", "source"]
+    ordering_fields = ["recorded_at", "id"]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        return Reading.objects.order_by("recorded_at", "id")
+
+    @extend_schema(
+        summary="Record one reading or a list of up to 10,000",
+        description="A single object is stored and returned (201). A list is stored "
+        'all-or-nothing: 201 with ``{"created": n}``, or 400 with per-item errors keyed by '
+        'the item\'s index, e.g. ``{"errors": {"3": {"value": ["…"]}}}``. Values must '
+        "be finite; ``recorded_at`` (ISO 8601, default now) may not be in the future; the "
+        "metric must belong to the idea's board. Members record on their own ideas only.",
+        request=READING_INPUT,
+        responses={
+            201: PolymorphicProxySerializer(
+                component_name="ReadingCreated",
+                serializers=[s.ReadingSerializer, s.BulkCreatedSerializer],
+                resource_type_field_name=None,
+            ),
+            400: PolymorphicProxySerializer(
+                component_name="ReadingErrors",
+                serializers=[ValidationErrorSerializer, s.BulkErrorsSerializer],
+                resource_type_field_name=None,
+            ),
+            403: ERRORS[403],
+        },
+    )
+    def create(self, request: Request) -> Response:
+        if isinstance(request.data, list):
+            try:
+                created = services.readings_ingest(items=request.data, actor=request.user)
+            except services.ReadingsInvalid as invalid:
+                return Response({"errors": invalid.errors}, status=status.HTTP_400_BAD_REQUEST)
+            return Response({"created": created}, status=status.HTTP_201_CREATED)
+        serializer = s.ReadingCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        idea = Idea.objects.filter(pk=data.pop("idea")).select_related("board__project").first()
+        metric = Metric.objects.filter(pk=data.pop("metric")).first()
+        errors = {}
+        if idea is None:
+            errors["idea"] = ["No such idea."]
+        if metric is None:
+            errors["metric"] = ["No such metric."]
+        if errors:
+            return Response(errors, status=status.HTTP_400_BAD_REQUEST)
+        data.setdefault("source", Reading.SOURCE_API)
+        reading = services.reading_create(idea=idea, metric=metric, actor=request.user, **data)
+        return Response(s.ReadingSerializer(reading).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List engineering tasks"),
+    retrieve=extend_schema(summary="A task", responses={200: s.TaskSerializer, **READ_ERRORS}),
+)
+class TaskViewSet(_Writes):
+    """Engineering tasks that promoted ideas break down into."""
+
+    serializer_class = s.TaskSerializer
+    filterset_fields = ["idea", "idea__board", "owner", "done"]
+    ordering_fields = ["position", "created_at"]
+
+    def get_queryset(self):
+        return Task.objects.order_by("idea_id", "position", "id")
+
+    @extend_schema(
+        summary="Add a task to an idea",
+        request=s.TaskSerializer,
+        responses={201: s.TaskSerializer, **ERRORS},
+    )
+    def create(self, request: Request) -> Response:
+        serializer = s.TaskSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("done", None)
+        task = services.task_create(actor=request.user, **data)
+        return Response(s.TaskSerializer(task).data, status=201)
+
+    @extend_schema(
+        summary="Change a task (e.g. mark it done)",
+        request=s.TaskUpdateSerializer,
+        responses={200: s.TaskSerializer, **ERRORS, **READ_ERRORS},
+    )
+    def partial_update(self, request: Request, pk=None) -> Response:
+        task = self.get_object()
+        serializer = s.TaskUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        task = services.task_update(task=task, actor=request.user, **serializer.validated_data)
+        return Response(s.TaskSerializer(task).data)

@@ -1,0 +1,161 @@
+"""HTML forms of the research app: parse input only; the services hold the rules."""
+
+from django import forms
+from django.contrib.auth.models import User
+
+from .models import Direction, Maturity, Metric, Status
+from .transitions import allowed_statuses
+
+
+def _people():
+    return User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user: User) -> str:
+        return user.get_full_name() or user.get_username()
+
+
+class BoardForm(forms.Form):
+    """A new board and its primary metric."""
+
+    title = forms.CharField(max_length=200, label="Research question (short title)")
+    question = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="What are we trying to find out?",
+    )
+    gain_bar = forms.FloatField(
+        initial=2.0,
+        min_value=0,
+        max_value=10000,
+        label="Gain bar (%)",
+        help_text="The minimum relative improvement over the baseline that justifies "
+        "changing the production model.",
+    )
+    metric_name = forms.CharField(max_length=100, label="Primary metric", initial="AUC")
+    metric_unit = forms.CharField(max_length=30, required=False, label="Unit")
+    metric_direction = forms.ChoiceField(choices=Direction.choices, label="Direction")
+    metric_baseline = forms.FloatField(
+        label="Baseline", help_text="What production (or the first MVP) achieves today."
+    )
+    metric_target = forms.FloatField(required=False, label="Target (optional)")
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "question": data["question"],
+            "gain_bar": data["gain_bar"],
+            "primary_metric": {
+                "name": data["metric_name"],
+                "unit": data["metric_unit"],
+                "direction": data["metric_direction"],
+                "baseline": data["metric_baseline"],
+                "target": data["metric_target"],
+            },
+        }
+
+
+class BoardSettingsForm(forms.Form):
+    """A manager's changes to a board: its question, gain bar and primary metric."""
+
+    title = forms.CharField(max_length=200)
+    question = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    gain_bar = forms.FloatField(min_value=0, max_value=10000, label="Gain bar (%)")
+    primary_metric = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, metrics: list[Metric], **kwargs):
+        super().__init__(*args, **kwargs)
+        # Choices from the metrics the page already loaded: no query per render.
+        self.metrics = {metric.pk: metric for metric in metrics}
+        self.fields["primary_metric"].choices = [("", "---------")] + [
+            (metric.pk, str(metric)) for metric in metrics
+        ]
+        self.auto_id = "id_board_%s"
+
+
+class MetricForm(forms.Form):
+    name = forms.CharField(max_length=100)
+    unit = forms.CharField(max_length=30, required=False)
+    direction = forms.ChoiceField(choices=Direction.choices)
+    baseline = forms.FloatField(help_text="What production (or the first MVP) achieves today.")
+    target = forms.FloatField(required=False, label="Target (optional)")
+
+
+class IdeaForm(forms.Form):
+    """Propose or edit an idea; the owner field appears for managers only."""
+
+    title = forms.CharField(max_length=200)
+    hypothesis = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="If we do X, metric Y improves because Z.",
+    )
+    maturity = forms.ChoiceField(choices=Maturity.choices, initial=Maturity.IDEA)
+    owner = PersonChoiceField(queryset=User.objects.none(), required=False)
+
+    def __init__(self, *args, can_assign: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if can_assign:
+            self.fields["owner"].queryset = _people()
+        else:
+            del self.fields["owner"]
+
+
+class MoveForm(forms.Form):
+    """Move an idea to one of the statuses its current one allows."""
+
+    to = forms.ChoiceField(label="Move to")
+    reason = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="Reason",
+        help_text="Required when dropping.",
+    )
+
+    def __init__(self, *args, idea=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        statuses = allowed_statuses(idea.status) if idea is not None else Status.values
+        self.fields["to"].choices = [(s, Status(s).label) for s in statuses]
+        if idea is not None:
+            # Unique ids per card: many move forms share one board page.
+            self.auto_id = f"id_move_{idea.pk}_%s"
+
+
+class ReadingForm(forms.Form):
+    """Record a reading by hand; the metric list is the idea's board's metrics."""
+
+    metric = forms.ModelChoiceField(queryset=Metric.objects.none())
+    value = forms.FloatField()
+    recorded_at = forms.DateTimeField(
+        required=False,
+        label="Recorded at (optional)",
+        help_text="Leave empty for now.",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+    )
+    note = forms.CharField(required=False, max_length=500)
+
+    def __init__(self, *args, metrics=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["metric"].queryset = metrics if metrics is not None else Metric.objects.none()
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(max_length=200, label="Task")
+    owner = PersonChoiceField(queryset=User.objects.none(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _people()
+
+
+TaskFormSet = forms.formset_factory(TaskForm, extra=4, max_num=30)
+
+
+class PromoteTaskForm(TaskForm):
+    title = forms.CharField(max_length=200, label="Task", required=False)
+
+
+PromoteFormSet = forms.formset_factory(PromoteTaskForm, extra=4, max_num=30)

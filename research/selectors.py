@@ -1,0 +1,363 @@
+"""Every non-trivial read of the research app; the UI and the API call the same functions.
+
+Progress is computed in the database: for each (idea, metric) pair one query fetches the
+latest value and the value as of N days ago with correlated ``ORDER BY recorded_at DESC
+LIMIT 1`` subqueries, each one backward probe of the (idea, metric, recorded_at) index,
+so the cost depends on the number of pairs shown, not on the number of readings stored.
+Only the arithmetic on those two numbers per pair happens in Python.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from projects.models import Project
+
+from .models import (
+    ACTIVE_STATUSES,
+    Board,
+    Direction,
+    Idea,
+    IdeaStatusChange,
+    Metric,
+    Reading,
+    Status,
+)
+
+DEFAULT_SINCE_DAYS = 7
+MAX_SINCE_DAYS = 365
+CHART_POINTS = 500
+
+
+def since_days_parse(raw, default: int = DEFAULT_SINCE_DAYS) -> int:
+    """The "compare with N days ago" parameter: an integer from 1 to 365, else the default."""
+    try:
+        days = int(raw)
+    except (TypeError, ValueError):
+        return default
+    return days if 1 <= days <= MAX_SINCE_DAYS else default
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One idea's standing on one metric.
+
+    ``change`` is latest minus the value as of ``since_days`` ago; ``gain_pct`` is the
+    relative improvement over the baseline in percent, positive when better whichever the
+    metric's direction (None when the baseline is 0 or there is no reading); ``improved``
+    is whether the change went the good way (None when unknown or unchanged).
+    """
+
+    idea_id: int
+    metric_id: int
+    latest: float | None
+    latest_at: datetime | None
+    past: float | None
+    change: float | None
+    gain_pct: float | None
+    clears_bar: bool | None
+    improved: bool | None
+    is_best: bool = False
+    metric_name: str = ""
+    primary: bool = False
+
+    @property
+    def trend(self) -> str:
+        """``up``, ``down`` or ``flat`` in the metric's own terms (for arrows and text)."""
+        if self.change is None or self.change == 0:
+            return "flat"
+        return "up" if self.change > 0 else "down"
+
+
+def progress_compute(
+    *,
+    latest: float | None,
+    past: float | None,
+    baseline: float,
+    direction: str,
+    gain_bar: float,
+) -> dict:
+    """The arithmetic of progress for one pair, from its latest and past values."""
+    change = None if latest is None or past is None else latest - past
+    gain_pct = None
+    if latest is not None and baseline != 0:
+        better_by = latest - baseline if direction == Direction.HIGHER else baseline - latest
+        gain_pct = better_by / abs(baseline) * 100.0
+    improved = None
+    if change:
+        improved = change > 0 if direction == Direction.HIGHER else change < 0
+    return {
+        "change": change,
+        "gain_pct": gain_pct,
+        "clears_bar": None if gain_pct is None else gain_pct >= gain_bar,
+        "improved": improved,
+    }
+
+
+def _progress_rows(metrics: QuerySet, cutoff: datetime) -> QuerySet:
+    """(metric, idea) pairs of the same board, each with its latest and past reading."""
+    readings = Reading.objects.filter(idea_id=OuterRef("idea_id"), metric_id=OuterRef("pk"))
+    newest_first = readings.order_by("-recorded_at", "-id")
+    return metrics.annotate(
+        idea_id=F("board__ideas__id"),
+        idea_status=F("board__ideas__status"),
+        latest=Subquery(newest_first.values("value")[:1]),
+        latest_at=Subquery(newest_first.values("recorded_at")[:1]),
+        past=Subquery(newest_first.filter(recorded_at__lte=cutoff).values("value")[:1]),
+    ).values(
+        "pk",
+        "name",
+        "board__primary_metric",
+        "idea_id",
+        "idea_status",
+        "direction",
+        "baseline",
+        "board__gain_bar",
+        "latest",
+        "latest_at",
+        "past",
+    )
+
+
+def _progress_from_rows(rows: Iterable[dict]) -> dict[tuple[int, int], Progress]:
+    rows = list(rows)
+    best: dict[int, tuple[float, int]] = {}
+    for row in rows:
+        if row["latest"] is None or row["idea_status"] == Status.DROPPED:
+            continue
+        score = row["latest"] if row["direction"] == Direction.HIGHER else -row["latest"]
+        current = best.get(row["pk"])
+        if current is None or score > current[0]:
+            best[row["pk"]] = (score, row["idea_id"])
+    result = {}
+    for row in rows:
+        numbers = progress_compute(
+            latest=row["latest"],
+            past=row["past"],
+            baseline=row["baseline"],
+            direction=row["direction"],
+            gain_bar=row["board__gain_bar"],
+        )
+        result[(row["idea_id"], row["pk"])] = Progress(
+            idea_id=row["idea_id"],
+            metric_id=row["pk"],
+            latest=row["latest"],
+            latest_at=row["latest_at"],
+            past=row["past"],
+            is_best=best.get(row["pk"], (None, None))[1] == row["idea_id"],
+            metric_name=row["name"],
+            primary=row["pk"] == row["board__primary_metric"],
+            **numbers,
+        )
+    return result
+
+
+def _cutoff(since_days: int, now: datetime | None) -> datetime:
+    return (now or timezone.now()) - timedelta(days=since_days)
+
+
+def progress_for_board(
+    board: Board, *, since_days: int = DEFAULT_SINCE_DAYS, now: datetime | None = None
+) -> dict[tuple[int, int], Progress]:
+    """Progress of every idea of ``board`` on every metric, keyed by (idea id, metric id).
+
+    One query. ``is_best`` marks the best non-dropped idea per metric on the board.
+    """
+    rows = _progress_rows(
+        Metric.objects.filter(board=board, board__ideas__isnull=False), _cutoff(since_days, now)
+    )
+    return _progress_from_rows(rows)
+
+
+def progress_by_idea(progress: dict[tuple[int, int], Progress]) -> dict[int, list[Progress]]:
+    """Regroup progress per idea, metrics in creation order."""
+    grouped: dict[int, list[Progress]] = defaultdict(list)
+    for key in sorted(progress):
+        grouped[key[0]].append(progress[key])
+    return grouped
+
+
+def progress_for_ideas(
+    ideas: Iterable[Idea], *, since_days: int = DEFAULT_SINCE_DAYS, now: datetime | None = None
+) -> dict[tuple[int, int], Progress]:
+    """Progress of the given ideas on every metric of their boards, in one query.
+
+    ``is_best`` is relative to the given ideas only; use ``progress_for_board`` for a
+    board-wide "best idea".
+    """
+    ids = [idea.pk for idea in ideas]
+    if not ids:
+        return {}
+    rows = _progress_rows(Metric.objects.filter(board__ideas__id__in=ids), _cutoff(since_days, now))
+    return _progress_from_rows(rows)
+
+
+def metric_best_ideas(
+    metrics: Iterable[Metric], *, now: datetime | None = None
+) -> dict[int, tuple[int, float]]:
+    """For each metric, (idea id, latest value) of its board's best non-dropped idea.
+
+    One query over the metrics' boards' (metric, idea) pairs.
+    """
+    ids = [metric.pk for metric in metrics]
+    if not ids:
+        return {}
+    rows = _progress_rows(
+        Metric.objects.filter(pk__in=ids, board__ideas__isnull=False), _cutoff(1, now)
+    )
+    best: dict[int, tuple[int, float]] = {}
+    for (idea_id, metric_id), progress in _progress_from_rows(rows).items():
+        if progress.is_best:
+            best[metric_id] = (idea_id, progress.latest)
+    return best
+
+
+# --- boards -----------------------------------------------------------------------------
+
+
+def boards_for_project(project: Project) -> QuerySet[Board]:
+    """A project's boards with their primary metric and idea counts (for the Board tab)."""
+    return (
+        Board.objects.filter(project=project)
+        .select_related("primary_metric")
+        .annotate(
+            idea_count=Count("ideas", distinct=True),
+            active_count=Count("ideas", filter=~Q(ideas__status=Status.DROPPED), distinct=True),
+            promoted_count=Count("ideas", filter=Q(ideas__status=Status.PROMOTED), distinct=True),
+        )
+        .order_by("title", "id")
+    )
+
+
+def tasks_for_project(project: Project) -> QuerySet:
+    """Engineering tasks of the project's promoted ideas (for the project page)."""
+    from .models import Task
+
+    return (
+        Task.objects.filter(idea__board__project=project)
+        .select_related("idea", "owner")
+        .order_by("done", "idea_id", "position", "id")
+    )
+
+
+def board_list() -> QuerySet[Board]:
+    return Board.objects.select_related("project", "primary_metric").order_by(
+        "project__name", "title"
+    )
+
+
+def board_get(pk: int) -> Board:
+    return Board.objects.select_related("project", "primary_metric").get(pk=pk)
+
+
+def board_ideas(board: Board) -> QuerySet[Idea]:
+    """A board's ideas with their owners, in column order."""
+    return Idea.objects.filter(board=board).select_related("owner").order_by("position", "id")
+
+
+def board_columns(board: Board, ideas: Iterable[Idea]) -> list[dict]:
+    """Ideas grouped into the board's status columns, in funnel order, dropped last."""
+    by_status: dict[str, list[Idea]] = defaultdict(list)
+    for idea in ideas:
+        by_status[idea.status].append(idea)
+    return [
+        {"status": status, "label": Status(status).label, "ideas": by_status.get(status, [])}
+        for status in [*ACTIVE_STATUSES, Status.DROPPED]
+    ]
+
+
+def board_funnel(board: Board, *, weeks: int = 8, now: datetime | None = None) -> dict[str, list]:
+    """Active ideas per status at the end of each of the last ``weeks`` weeks, and now.
+
+    Replays the board's recorded status changes (one query; their number grows with moves,
+    not with readings). Returns ``{"labels": [...], "series": {status: [count, ...]}}``.
+    """
+    now = now or timezone.now()
+    points = [now - timedelta(weeks=w) for w in range(weeks, 0, -1)] + [now]
+    changes = (
+        IdeaStatusChange.objects.filter(board=board, created_at__lte=now)
+        .order_by("created_at", "id")
+        .values_list("idea_id", "to_status", "created_at")
+    )
+    status_of: dict[int, str] = {}
+    series: dict[str, list[int]] = {status: [] for status in ACTIVE_STATUSES}
+    changes = list(changes)
+    position = 0
+    for point in points:
+        while position < len(changes) and changes[position][2] <= point:
+            idea_id, to_status, _ = changes[position]
+            status_of[idea_id] = to_status
+            position += 1
+        counts: dict[str, int] = defaultdict(int)
+        for status in status_of.values():
+            counts[status] += 1
+        for status in ACTIVE_STATUSES:
+            series[status].append(counts.get(status, 0))
+    labels = [timezone.localtime(p).date().isoformat() for p in points[:-1]] + ["now"]
+    return {"labels": labels, "series": series}
+
+
+# --- ideas ------------------------------------------------------------------------------
+
+
+def idea_list() -> QuerySet[Idea]:
+    """Ideas for lists: with the owner's name joined in and nothing else loaded that a
+    list does not show (every datetime column costs parsing on a page of 100)."""
+    return (
+        Idea.objects.select_related("owner")
+        .only(
+            *IDEA_LIST_FIELDS,
+            "owner__username",
+            "owner__first_name",
+            "owner__last_name",
+        )
+        .order_by("board_id", "position", "id")
+    )
+
+
+IDEA_LIST_FIELDS = [
+    "id",
+    "board_id",
+    "title",
+    "hypothesis",
+    "owner_id",
+    "status",
+    "maturity",
+    "position",
+    "dropped_reason",
+    "created_at",
+    "updated_at",
+]
+
+
+def idea_get(pk: int) -> Idea:
+    return Idea.objects.select_related("board__project", "board__primary_metric", "owner").get(
+        pk=pk
+    )
+
+
+def idea_metric_history(idea: Idea, metrics: Iterable[Metric]) -> dict[int, list[tuple]]:
+    """The most recent ``CHART_POINTS`` readings of ``idea`` per metric, oldest first."""
+    history = {}
+    for metric in metrics:
+        rows = list(
+            Reading.objects.filter(idea=idea, metric=metric)
+            .order_by("-recorded_at", "-id")
+            .values_list("recorded_at", "value")[:CHART_POINTS]
+        )
+        rows.reverse()
+        history[metric.pk] = rows
+    return history
+
+
+def idea_readings(idea: Idea, *, limit: int = 50) -> QuerySet[Reading]:
+    """The newest readings of an idea, for its readings table."""
+    return (
+        Reading.objects.filter(idea=idea)
+        .select_related("metric", "created_by")
+        .order_by("-recorded_at", "-id")[:limit]
+    )

@@ -1,0 +1,69 @@
+"""Formatting of metric values, changes and gains for the research templates."""
+
+import math
+
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+DASH = "\u2013"  # en dash: no value
+MINUS = "\u2212"  # a real minus sign reads better than a hyphen in numbers
+
+
+@register.filter
+def num(value) -> str:
+    """A metric value with four significant digits (0.8123, 12.35, 1234)."""
+    if value is None:
+        return DASH
+    return f"{value:.4g}"
+
+
+@register.filter
+def signed(value) -> str:
+    """A change with its sign: +0.012, a true minus sign for falls, ±0 for none."""
+    if value is None:
+        return DASH
+    if value == 0:
+        return "±0"
+    text = f"{abs(value):.3g}"
+    return f"+{text}" if value > 0 else f"{MINUS}{text}"
+
+
+@register.filter
+def pct(value) -> str:
+    """A relative gain in percent with its sign: +5.0 %."""
+    if value is None:
+        return "n/a"
+    return f"{'+' if value > 0 else MINUS if value < 0 else '±'}{abs(value):.1f} %"
+
+
+@register.simple_tag
+def gain_meter(progress, gain_bar: float) -> str:
+    """A small track: the fill is the idea's gain, the tick is the board's gain bar.
+
+    The track spans 0 to twice the bar, so the tick sits in the middle; text beside it
+    says the same thing, so colour and position are never the only signal.
+    """
+    if progress is None or progress.gain_pct is None:
+        return format_html(
+            '<span class="gain-mark gain-unknown">{}</span>',
+            "Gain n/a (no reading)"
+            if progress is None or progress.latest is None
+            else "Gain n/a (baseline 0)",
+        )
+    span = 2 * gain_bar if gain_bar > 0 else 2.0
+    fill = max(0.0, min(1.0, progress.gain_pct / span)) * 100
+    if not math.isfinite(fill):
+        fill = 0.0
+    cleared = progress.clears_bar
+    return format_html(
+        '<span class="gain-mark {}"><span class="gain-track" aria-hidden="true">'
+        '<span class="gain-fill" style="width:{}%"></span><span class="gain-tick"></span>'
+        '</span> <span class="gain-text">{} {} · bar {} %</span></span>',
+        "gain-clear" if cleared else "gain-below",
+        f"{fill:.0f}",
+        "✓ clears" if cleared else "✗ below",
+        pct(progress.gain_pct),
+        f"{gain_bar:g}",
+    )

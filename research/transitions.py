@@ -1,0 +1,22 @@
+"""Allowed idea status transitions: plain data, read by the service, the UI and the API."""
+
+from .models import Status
+
+IDEA_TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.PROPOSED: frozenset({Status.EXPLORING, Status.DROPPED}),
+    Status.EXPLORING: frozenset({Status.PROPOSED, Status.PROTOTYPING, Status.DROPPED}),
+    Status.PROTOTYPING: frozenset({Status.EXPLORING, Status.SHORTLISTED, Status.DROPPED}),
+    Status.SHORTLISTED: frozenset({Status.PROTOTYPING, Status.PROMOTED, Status.DROPPED}),
+    Status.PROMOTED: frozenset({Status.SHORTLISTED}),
+    # A dropped idea can be revived: back to the start or straight into exploration.
+    Status.DROPPED: frozenset({Status.PROPOSED, Status.EXPLORING}),
+}
+
+# Moving into these needs a written reason.
+REASON_REQUIRED: frozenset[str] = frozenset({Status.DROPPED})
+
+
+def allowed_statuses(current: str) -> list[str]:
+    """The statuses an idea in ``current`` may move to, in board order."""
+    allowed = IDEA_TRANSITIONS.get(current, frozenset())
+    return [status for status in Status.values if status in allowed]

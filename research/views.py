@@ -1,0 +1,487 @@
+"""HTML views of the research app: parse input, call a selector or a service, render.
+
+Writes answer with a redirect (post/redirect/get) so every form works without JavaScript;
+the board's drag and drop posts the same move form with ``Accept: application/json`` and
+gets JSON back instead.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from projects.models import Project
+
+from . import selectors, services
+from .forms import (
+    BoardForm,
+    BoardSettingsForm,
+    IdeaForm,
+    MetricForm,
+    MoveForm,
+    PromoteFormSet,
+    ReadingForm,
+    TaskForm,
+)
+from .models import Board, Idea, Status, Task
+from .permissions import can_create_ideas, can_edit_idea, can_manage_boards
+
+
+def _errors_to_form(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form, field by field where the field exists."""
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _project_url(project: Project) -> str:
+    """The project page once the projects slice provides it; the board list until then."""
+    try:
+        return project.get_absolute_url()
+    except NoReverseMatch:
+        return reverse("research:project-boards", kwargs={"slug": project.slug})
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return target
+    return default
+
+
+# --- boards -----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def project_boards(request: HttpRequest, slug: str) -> HttpResponse:
+    """A project's boards, and the form a manager creates a new one with."""
+    project = get_object_or_404(Project, slug=slug)
+    form = BoardForm(request.POST or None)
+    if request.method == "POST":
+        if not can_manage_boards(request.user):
+            raise PermissionDenied("You need the manager role to create boards.")
+        if form.is_valid():
+            try:
+                board = services.board_create(
+                    project=project, actor=request.user, **form.service_kwargs()
+                )
+            except ValidationError as error:
+                _errors_to_form(form, error)
+            else:
+                messages.success(request, f"Board “{board.title}” created.")
+                return redirect(board)
+    return render(
+        request,
+        "research/project_boards.html",
+        {
+            "title": f"Boards · {project.name}",
+            "project": project,
+            "project_url": _project_url(project),
+            "boards": selectors.boards_for_project(project),
+            "form": form,
+            "can_manage": can_manage_boards(request.user),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _card(idea: Idea, primary, progress: dict, user) -> dict:
+    return {
+        "idea": idea,
+        "primary": progress.get((idea.pk, primary.pk)) if primary else None,
+        "can_move": can_edit_idea(user, idea),
+        "move_form": MoveForm(idea=idea),
+    }
+
+
+def board_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The board: columns by status with each idea's primary-metric progress, the funnel
+    over time, and the metrics with their best idea."""
+    board = get_object_or_404(Board.objects.select_related("project", "primary_metric"), pk=pk)
+    since_days = selectors.since_days_parse(request.GET.get("since"))
+    ideas = list(selectors.board_ideas(board))
+    progress = selectors.progress_for_board(board, since_days=since_days)
+    metrics = list(board.metrics.order_by("id"))
+    primary = board.primary_metric
+    columns = selectors.board_columns(board, ideas)
+    for column in columns:
+        column["cards"] = [_card(i, primary, progress, request.user) for i in column["ideas"]]
+    ideas_by_id = {idea.pk: idea for idea in ideas}
+    leaders = []
+    for metric in metrics:
+        best = next(
+            (
+                p
+                for (idea_id, metric_id), p in progress.items()
+                if metric_id == metric.pk and p.is_best
+            ),
+            None,
+        )
+        leaders.append(
+            {
+                "metric": metric,
+                "best": best,
+                "idea": ideas_by_id.get(best.idea_id) if best else None,
+            }
+        )
+    funnel = selectors.board_funnel(board)
+    return render(
+        request,
+        "research/board_detail.html",
+        {
+            "title": board.title,
+            "board": board,
+            "project": board.project,
+            "project_url": _project_url(board.project),
+            "columns": columns,
+            "metrics": metrics,
+            "leaders": leaders,
+            "primary": primary,
+            "since_days": since_days,
+            "since_choices": [1, 2, 3, 7, 14, 28],
+            "funnel": funnel,
+            "funnel_rows": [
+                {"label": label, "counts": [funnel["series"][s][i] for s in funnel["series"]]}
+                for i, label in enumerate(funnel["labels"])
+            ],
+            "funnel_statuses": [Status(s).label for s in funnel["series"]],
+            "idea_form": IdeaForm(can_assign=False) if can_create_ideas(request.user) else None,
+            "metric_form": MetricForm() if can_manage_boards(request.user) else None,
+            "settings_form": BoardSettingsForm(
+                metrics=metrics,
+                initial={
+                    "title": board.title,
+                    "question": board.question,
+                    "gain_bar": board.gain_bar,
+                    "primary_metric": board.primary_metric_id,
+                },
+            )
+            if can_manage_boards(request.user)
+            else None,
+            "idea_count": len(ideas),
+        },
+    )
+
+
+@require_POST
+def board_idea_create(request: HttpRequest, pk: int) -> HttpResponse:
+    board = get_object_or_404(Board, pk=pk)
+    if not can_create_ideas(request.user):
+        raise PermissionDenied("You need the member role to propose ideas.")
+    form = IdeaForm(request.POST, can_assign=False)
+    if form.is_valid():
+        try:
+            idea = services.idea_create(board=board, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, f"Idea “{idea.title}” proposed.")
+            return redirect(board)
+    return render(
+        request,
+        "research/form_page.html",
+        {"title": "Propose an idea", "form": form, "action": request.path, "back": board},
+        status=400,
+    )
+
+
+@require_POST
+def board_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    """A manager changes the board's title, question, gain bar or primary metric."""
+    board = get_object_or_404(Board, pk=pk)
+    if not can_manage_boards(request.user):
+        raise PermissionDenied("You need the manager role to change boards.")
+    form = BoardSettingsForm(request.POST, metrics=list(board.metrics.order_by("id")))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.board_update(
+                board=board,
+                actor=request.user,
+                title=data["title"],
+                question=data["question"],
+                gain_bar=data["gain_bar"],
+                primary_metric=form.metrics.get(data["primary_metric"]),
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, "Board saved.")
+            return redirect(board)
+    return render(
+        request,
+        "research/form_page.html",
+        {"title": "Board settings", "form": form, "action": request.path, "back": board},
+        status=400,
+    )
+
+
+@require_POST
+def board_metric_create(request: HttpRequest, pk: int) -> HttpResponse:
+    board = get_object_or_404(Board, pk=pk)
+    if not can_manage_boards(request.user):
+        raise PermissionDenied("You need the manager role to add metrics.")
+    form = MetricForm(request.POST)
+    if form.is_valid():
+        try:
+            metric = services.metric_create(board=board, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, f"Metric “{metric.name}” added.")
+            return redirect(board)
+    return render(
+        request,
+        "research/form_page.html",
+        {"title": "Add a metric", "form": form, "action": request.path, "back": board},
+        status=400,
+    )
+
+
+# --- ideas ------------------------------------------------------------------------------
+
+
+def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An idea: its progress per metric, a chart of each metric's history, readings, tasks."""
+    idea = get_object_or_404(
+        Idea.objects.select_related("board__project", "board__primary_metric", "owner"), pk=pk
+    )
+    since_days = selectors.since_days_parse(request.GET.get("since"))
+    metrics = list(idea.board.metrics.order_by("id"))
+    progress = selectors.progress_for_ideas([idea], since_days=since_days)
+    history = selectors.idea_metric_history(idea, metrics)
+    charts = [
+        {
+            "id": f"chart-{metric.pk}",
+            "data_id": f"chart-{metric.pk}-data",
+            "metric": metric,
+            "progress": progress.get((idea.pk, metric.pk)),
+            "data": {
+                "name": str(metric),
+                "direction": metric.get_direction_display(),
+                "baseline": metric.baseline,
+                "target": metric.target,
+                "points": [[moment.isoformat(), value] for moment, value in history[metric.pk]],
+            },
+        }
+        for metric in metrics
+    ]
+    can_edit = can_edit_idea(request.user, idea)
+    return render(
+        request,
+        "research/idea_detail.html",
+        {
+            "title": idea.title,
+            "idea": idea,
+            "board": idea.board,
+            "project": idea.board.project,
+            "project_url": _project_url(idea.board.project),
+            "since_days": since_days,
+            "charts": charts,
+            "readings": selectors.idea_readings(idea),
+            "reading_total": idea.readings.count(),
+            "tasks": list(idea.tasks.select_related("owner")),
+            "status_changes": list(
+                idea.status_changes.select_related("actor").order_by("-created_at", "-id")[:20]
+            ),
+            "can_edit": can_edit,
+            "can_manage": can_manage_boards(request.user),
+            "move_form": MoveForm(idea=idea) if can_edit else None,
+            "reading_form": ReadingForm(metrics=idea.board.metrics.order_by("id"))
+            if can_edit
+            else None,
+            "task_form": TaskForm() if can_edit else None,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def idea_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    idea = get_object_or_404(Idea.objects.select_related("board"), pk=pk)
+    if not can_edit_idea(request.user, idea):
+        raise PermissionDenied("Only the idea's owner or a manager may edit it.")
+    can_assign = can_manage_boards(request.user)
+    initial = {
+        "title": idea.title,
+        "hypothesis": idea.hypothesis,
+        "maturity": idea.maturity,
+        "owner": idea.owner_id,
+    }
+    form = IdeaForm(request.POST or None, initial=initial, can_assign=can_assign)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.idea_update(idea=idea, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, "Idea saved.")
+            return redirect(idea)
+    return render(
+        request,
+        "research/form_page.html",
+        {"title": f"Edit “{idea.title}”", "form": form, "action": request.path, "back": idea},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def idea_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move an idea (the board's select + "Move" button, and its drag and drop).
+
+    Promoting without tasks sends the person to the promotion page to break the idea down.
+    """
+    idea = get_object_or_404(Idea.objects.select_related("board"), pk=pk)
+    default_next = reverse("research:board-detail", kwargs={"pk": idea.board_id})
+    next_url = _safe_next(request, default_next)
+    to = request.POST.get("to", "")
+    promote_url = reverse("research:idea-promote", kwargs={"pk": idea.pk})
+    if to == Status.PROMOTED and not idea.tasks.exists():
+        if _wants_json(request):
+            return JsonResponse({"redirect": promote_url})
+        return redirect(promote_url)
+    try:
+        idea = services.idea_transition(
+            idea=idea, to=to, actor=request.user, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as error:
+        text = " ".join(error.messages)
+        if _wants_json(request):
+            return JsonResponse({"error": text}, status=400)
+        messages.error(request, f"“{idea.title}” was not moved: {text}")
+        return redirect(next_url)
+    except PermissionDenied as denied:
+        if _wants_json(request):
+            return JsonResponse({"error": str(denied)}, status=403)
+        raise
+    if _wants_json(request):
+        return JsonResponse({"status": idea.status, "label": idea.get_status_display()})
+    messages.success(request, f"“{idea.title}” moved to {idea.get_status_display().lower()}.")
+    return redirect(next_url)
+
+
+@require_POST
+def idea_reorder(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put a card at another place in its column (drag and drop, or the Up/Down buttons)."""
+    idea = get_object_or_404(Idea.objects.select_related("board__project"), pk=pk)
+    next_url = _safe_next(request, reverse("research:board-detail", kwargs={"pk": idea.board_id}))
+    try:
+        index = int(request.POST.get("index", ""))
+    except ValueError:
+        index = None
+    try:
+        services.idea_reorder(idea=idea, index=index, actor=request.user)
+    except ValidationError as error:
+        if _wants_json(request):
+            return JsonResponse({"error": " ".join(error.messages)}, status=400)
+        messages.error(request, " ".join(error.messages))
+    except PermissionDenied as denied:
+        if _wants_json(request):
+            return JsonResponse({"error": str(denied)}, status=403)
+        raise
+    if _wants_json(request):
+        return JsonResponse({"ok": True})
+    return redirect(next_url)
+
+
+@require_http_methods(["GET", "POST"])
+def idea_promote(request: HttpRequest, pk: int) -> HttpResponse:
+    """Promote an idea, breaking it down into engineering tasks on the way."""
+    idea = get_object_or_404(Idea.objects.select_related("board__project"), pk=pk)
+    if not can_edit_idea(request.user, idea):
+        raise PermissionDenied("Only the idea's owner or a manager may promote it.")
+    formset = PromoteFormSet(request.POST or None, prefix="tasks")
+    error_text = ""
+    if request.method == "POST" and formset.is_valid():
+        tasks = [
+            {"title": form.cleaned_data["title"], "owner": form.cleaned_data.get("owner")}
+            for form in formset.forms
+            if form.cleaned_data.get("title")
+        ]
+        try:
+            services.idea_transition(idea=idea, to=Status.PROMOTED, actor=request.user, tasks=tasks)
+        except ValidationError as error:
+            error_text = " ".join(error.messages)
+        else:
+            messages.success(request, f"“{idea.title}” promoted with {len(tasks)} tasks.")
+            return redirect(idea)
+    return render(
+        request,
+        "research/idea_promote.html",
+        {
+            "title": f"Promote “{idea.title}”",
+            "idea": idea,
+            "formset": formset,
+            "existing_tasks": list(idea.tasks.all()),
+            "error_text": error_text,
+        },
+        status=400 if (error_text or any(formset.errors)) else 200,
+    )
+
+
+@require_POST
+def idea_reading_create(request: HttpRequest, pk: int) -> HttpResponse:
+    idea = get_object_or_404(Idea.objects.select_related("board__project"), pk=pk)
+    if not can_edit_idea(request.user, idea):
+        raise PermissionDenied("Only the idea's owner or a manager may record readings on it.")
+    form = ReadingForm(request.POST, metrics=idea.board.metrics.all())
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.reading_create(
+                idea=idea,
+                metric=data["metric"],
+                value=data["value"],
+                recorded_at=data["recorded_at"],
+                note=data["note"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(
+                request, f"Reading recorded: {data['metric'].name} = {data['value']:g}."
+            )
+            return redirect(f"{idea.get_absolute_url()}#readings")
+    return render(
+        request,
+        "research/form_page.html",
+        {"title": "Add a reading", "form": form, "action": request.path, "back": idea},
+        status=400,
+    )
+
+
+@require_POST
+def idea_task_create(request: HttpRequest, pk: int) -> HttpResponse:
+    idea = get_object_or_404(Idea.objects.select_related("board__project"), pk=pk)
+    if not can_edit_idea(request.user, idea):
+        raise PermissionDenied("Only the idea's owner or a manager may add tasks.")
+    form = TaskForm(request.POST)
+    if form.is_valid():
+        try:
+            services.task_create(idea=idea, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            return redirect(f"{idea.get_absolute_url()}#tasks")
+    return render(
+        request,
+        "research/form_page.html",
+        {"title": "Add a task", "form": form, "action": request.path, "back": idea},
+        status=400,
+    )
+
+
+@require_POST
+def task_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_object_or_404(Task.objects.select_related("idea"), pk=pk)
+    services.task_update(task=task, actor=request.user, done=not task.done)
+    return redirect(_safe_next(request, f"{task.idea.get_absolute_url()}#tasks"))

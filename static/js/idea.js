@@ -1,0 +1,48 @@
+// Idea page: one line chart per metric, with its baseline and target as flat lines.
+(function () {
+  "use strict";
+  if (!window.Chart) return;
+
+  function dateLabel(ms) {
+    return new Date(ms).toISOString().slice(0, 10);
+  }
+
+  document.querySelectorAll("canvas.metric-chart").forEach((canvas) => {
+    const source = document.getElementById(canvas.dataset.source);
+    if (!source) return;
+    const data = JSON.parse(source.textContent);
+    const points = data.points.map(([at, value]) => ({ x: Date.parse(at), y: value }));
+    const xs = points.map((p) => p.x);
+    const now = Date.now();
+    const start = xs.length ? Math.min(...xs) : now - 7 * 864e5;
+    const end = xs.length ? Math.max(...xs, start + 864e5) : now;
+    const flat = (value) => [{ x: start, y: value }, { x: end, y: value }];
+    const datasets = [
+      { label: "This idea", data: points, borderColor: "#1d4ed8", backgroundColor: "#1d4ed8",
+        pointRadius: points.length > 60 ? 0 : 3, tension: 0.2 },
+      { label: "Baseline", data: flat(data.baseline), borderColor: "#4b5563", borderDash: [6, 4],
+        pointRadius: 0 },
+    ];
+    if (data.target !== null && data.target !== undefined) {
+      datasets.push({ label: "Target", data: flat(data.target), borderColor: "#166534",
+        borderDash: [2, 3], pointRadius: 0 });
+    }
+    new window.Chart(canvas, {
+      type: "line",
+      data: { datasets },
+      options: {
+        maintainAspectRatio: false,
+        animation: false,
+        parsing: false,
+        scales: {
+          x: { type: "linear", min: start, max: end, ticks: { callback: dateLabel, maxTicksLimit: 6 } },
+          y: { title: { display: true, text: `${data.name} (${data.direction.toLowerCase()})` } },
+        },
+        plugins: {
+          legend: { position: "bottom" },
+          tooltip: { callbacks: { title: (items) => items.length ? new Date(items[0].parsed.x).toISOString().slice(0, 16).replace("T", " ") : "" } },
+        },
+      },
+    });
+  });
+})();

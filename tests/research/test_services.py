@@ -1,0 +1,289 @@
+"""Research services: who may write, the transition table, promotion, readings, the gate."""
+
+import math
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from projects.gates import gate_problems
+from projects.models import Activity, Phase
+from research import services
+from research.gates import NO_PROMOTED_IDEA
+from research.models import Idea, IdeaStatusChange, Reading, Status, Task
+from research.transitions import IDEA_TRANSITIONS
+from tests.factories import BoardFactory, IdeaFactory, MetricFactory, ProjectFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_board_create_with_primary_metric_records_activity(manager):
+    project = ProjectFactory()
+    board = services.board_create(
+        project=project,
+        title="Churn model",
+        question="Can we predict churn a month ahead?",
+        gain_bar=2.5,
+        actor=manager,
+        primary_metric={"name": "AUC", "baseline": 0.8, "direction": "higher"},
+    )
+    assert board.primary_metric.name == "AUC"
+    assert Activity.objects.filter(project=project, verb="created board").exists()
+    assert Activity.objects.filter(project=project, verb="added metric").exists()
+
+
+@pytest.mark.parametrize("user_fixture", ["viewer", "member"])
+def test_only_managers_create_boards_and_metrics(request, user_fixture):
+    user = request.getfixturevalue(user_fixture)
+    with pytest.raises(PermissionDenied):
+        services.board_create(project=ProjectFactory(), title="B", actor=user)
+    with pytest.raises(PermissionDenied):
+        services.metric_create(board=BoardFactory(), name="AUC", baseline=0.5, actor=user)
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf, "0.5", True])
+def test_metric_baseline_must_be_a_finite_number(manager, bad):
+    with pytest.raises(ValidationError) as error:
+        services.metric_create(board=BoardFactory(), name="AUC", baseline=bad, actor=manager)
+    assert "baseline" in error.value.message_dict
+
+
+def test_duplicate_board_title_is_a_validation_error(manager):
+    board = BoardFactory()
+    with pytest.raises(ValidationError):
+        services.board_create(project=board.project, title=board.title, actor=manager)
+
+
+def test_idea_create_records_first_status_change(member):
+    board = BoardFactory()
+    idea = services.idea_create(board=board, title="Gradient boosting", actor=member)
+    assert idea.owner == member and idea.status == Status.PROPOSED
+    change = IdeaStatusChange.objects.get(idea=idea)
+    assert change.from_status == "" and change.to_status == Status.PROPOSED
+    assert Activity.objects.filter(verb="proposed idea", target_id=idea.pk).exists()
+
+
+def test_viewer_cannot_create_ideas_and_member_cannot_assign_others(viewer, member):
+    with pytest.raises(PermissionDenied):
+        services.idea_create(board=BoardFactory(), title="x", actor=viewer)
+    with pytest.raises(PermissionDenied):
+        services.idea_create(board=BoardFactory(), title="x", actor=member, owner=UserFactory())
+
+
+ALL_MOVES = [(a, b) for a in Status.values for b in Status.values if a != b]
+
+
+@pytest.mark.parametrize(("start", "to"), ALL_MOVES)
+def test_transition_table_is_enforced(manager, start, to):
+    idea = IdeaFactory(status=start, dropped_reason="x" if start == Status.DROPPED else "")
+    Task.objects.create(idea=idea, title="Ship it")
+    if to in IDEA_TRANSITIONS[start]:
+        moved = services.idea_transition(idea=idea, to=to, actor=manager, reason="because")
+        assert moved.status == to
+        assert IdeaStatusChange.objects.filter(idea=idea, from_status=start, to_status=to).exists()
+    else:
+        with pytest.raises(ValidationError) as error:
+            services.idea_transition(idea=idea, to=to, actor=manager, reason="because")
+        assert "to" in error.value.message_dict
+        idea.refresh_from_db()
+        assert idea.status == start
+        assert not IdeaStatusChange.objects.filter(idea=idea).exists()
+
+
+def test_unknown_status_is_refused(manager):
+    with pytest.raises(ValidationError):
+        services.idea_transition(idea=IdeaFactory(), to="shipped", actor=manager)
+
+
+def test_dropping_needs_a_reason_and_revival_clears_it(member):
+    idea = IdeaFactory(owner=member)
+    with pytest.raises(ValidationError) as error:
+        services.idea_transition(idea=idea, to=Status.DROPPED, actor=member, reason="  ")
+    assert "reason" in error.value.message_dict
+    idea = services.idea_transition(idea=idea, to=Status.DROPPED, actor=member, reason="No lift")
+    assert idea.dropped_reason == "No lift"
+    idea = services.idea_transition(idea=idea, to=Status.EXPLORING, actor=member)
+    assert idea.status == Status.EXPLORING and idea.dropped_reason == ""
+
+
+def test_members_move_only_their_own_ideas(member, manager, viewer):
+    theirs = IdeaFactory()
+    with pytest.raises(PermissionDenied):
+        services.idea_transition(idea=theirs, to=Status.EXPLORING, actor=member)
+    with pytest.raises(PermissionDenied):
+        services.idea_transition(idea=IdeaFactory(owner=viewer), to=Status.EXPLORING, actor=viewer)
+    assert services.idea_transition(idea=theirs, to=Status.EXPLORING, actor=manager).status == (
+        Status.EXPLORING
+    )
+
+
+def test_promotion_needs_tasks_and_opens_the_implementation_gate(manager, member):
+    idea = IdeaFactory(status=Status.SHORTLISTED)
+    project = idea.board.project
+    assert gate_problems(project, Phase.IMPLEMENTATION) == [NO_PROMOTED_IDEA]
+    with pytest.raises(ValidationError) as error:
+        services.idea_transition(idea=idea, to=Status.PROMOTED, actor=manager)
+    assert "tasks" in error.value.message_dict
+    with pytest.raises(ValidationError):
+        services.idea_transition(
+            idea=idea, to=Status.PROMOTED, actor=manager, tasks=[{"title": " "}]
+        )
+    assert not Task.objects.exists()
+    services.idea_transition(
+        idea=idea,
+        to=Status.PROMOTED,
+        actor=manager,
+        tasks=[{"title": "Feature store job", "owner": member}, {"title": "Serve model"}],
+    )
+    assert list(idea.tasks.values_list("title", flat=True)) == ["Feature store job", "Serve model"]
+    assert gate_problems(project, Phase.IMPLEMENTATION) == []
+    # the gate only looks at this project's boards
+    assert gate_problems(ProjectFactory(), Phase.IMPLEMENTATION) == [NO_PROMOTED_IDEA]
+    # and only when entering implementation
+    assert gate_problems(ProjectFactory(), Phase.PROTOTYPE) == []
+
+
+def test_task_update_by_task_owner(member, viewer):
+    task = Task.objects.create(idea=IdeaFactory(), title="Build it", owner=member)
+    services.task_update(task=task, actor=member, done=True)
+    task.refresh_from_db()
+    assert task.done
+    with pytest.raises(PermissionDenied):
+        services.task_update(task=task, actor=viewer, done=False)
+
+
+# --- readings ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def setup(member):
+    board = BoardFactory()
+    metric = MetricFactory(board=board)
+    idea = IdeaFactory(board=board, owner=member)
+    return board, metric, idea
+
+
+def test_reading_create_defaults_to_now_and_manual(setup, member):
+    _, metric, idea = setup
+    reading = services.reading_create(idea=idea, metric=metric, value=0.83, actor=member)
+    assert reading.source == "manual"
+    assert abs((timezone.now() - reading.recorded_at).total_seconds()) < 5
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"value": math.nan}, "value"),
+        ({"value": math.inf}, "value"),
+        ({"value": "abc"}, "value"),
+        ({"value": 1.0, "recorded_at": "2999-01-01T00:00:00Z"}, "recorded_at"),
+        ({"value": 1.0, "recorded_at": "yesterday"}, "recorded_at"),
+    ],
+)
+def test_reading_create_refuses_bad_input(setup, member, kwargs, field):
+    _, metric, idea = setup
+    with pytest.raises(ValidationError) as error:
+        services.reading_create(idea=idea, metric=metric, actor=member, **kwargs)
+    assert field in error.value.message_dict
+    assert not Reading.objects.exists()
+
+
+def test_reading_for_a_metric_of_another_board_is_refused(setup, member):
+    _, _, idea = setup
+    with pytest.raises(ValidationError) as error:
+        services.reading_create(idea=idea, metric=MetricFactory(), value=1.0, actor=member)
+    assert "metric" in error.value.message_dict
+
+
+def test_members_record_readings_only_on_their_own_ideas(setup, member, viewer, manager):
+    board, metric, _ = setup
+    other = IdeaFactory(board=board)
+    with pytest.raises(PermissionDenied):
+        services.reading_create(idea=other, metric=metric, value=1.0, actor=member)
+    with pytest.raises(PermissionDenied):
+        services.readings_ingest(items=[{"idea": other.pk, "metric": metric.pk, "value": 1}],
+                                 actor=viewer)  # fmt: skip
+    services.reading_create(idea=other, metric=metric, value=1.0, actor=manager)
+
+
+def test_bulk_ingestion_stores_everything(setup, member):
+    _, metric, idea = setup
+    start = timezone.now() - timedelta(days=3)
+    items = [
+        {
+            "idea": idea.pk,
+            "metric": metric.pk,
+            "value": 0.8 + i / 10000,
+            "recorded_at": (start + timedelta(minutes=i)).isoformat(),
+            "source": "run-42",
+        }
+        for i in range(500)
+    ]
+    assert services.readings_ingest(items=items, actor=member) == 500
+    assert Reading.objects.filter(idea=idea, source="run-42").count() == 500
+    activity = Activity.objects.get(verb="recorded readings")
+    assert activity.data["count"] == 500
+
+
+def test_bulk_ingestion_is_all_or_nothing_with_per_item_errors(setup, member):
+    _, metric, idea = setup
+    good = {"idea": idea.pk, "metric": metric.pk, "value": 1.0}
+    items = [
+        good,
+        {**good, "value": math.nan},
+        good,
+        {**good, "metric": MetricFactory().pk},
+        {**good, "idea": 999999},
+        {**good, "recorded_at": (timezone.now() + timedelta(days=30)).isoformat()},
+        {**good, "value": True},
+        "not an object",
+    ]
+    with pytest.raises(services.ReadingsInvalid) as error:
+        services.readings_ingest(items=items, actor=member)
+    errors = error.value.errors
+    assert set(errors) == {"1", "3", "4", "5", "6", "7"}
+    assert "value" in errors["1"] and "metric" in errors["3"] and "idea" in errors["4"]
+    assert "recorded_at" in errors["5"]
+    assert not Reading.objects.exists()
+
+
+def test_bulk_ingestion_over_the_cap_or_empty_is_refused(setup, member):
+    _, metric, idea = setup
+    item = {"idea": idea.pk, "metric": metric.pk, "value": 1.0}
+    with pytest.raises(ValidationError):
+        services.readings_ingest(items=[item] * (services.MAX_BULK_READINGS + 1), actor=member)
+    with pytest.raises(ValidationError):
+        services.readings_ingest(items=[], actor=member)
+    assert not Reading.objects.exists()
+
+
+def test_idea_update_owner_change_is_for_managers(member, manager):
+    idea = IdeaFactory(owner=member)
+    services.idea_update(idea=idea, actor=member, title="Sharper", maturity="notebook")
+    idea.refresh_from_db()
+    assert idea.title == "Sharper" and idea.maturity == "notebook"
+    with pytest.raises(PermissionDenied):
+        services.idea_update(idea=idea, actor=member, owner=manager)
+    services.idea_update(idea=idea, actor=manager, owner=manager)
+    assert Idea.objects.get(pk=idea.pk).owner == manager
+
+
+def test_idea_reorder_renumbers_the_column(member, manager):
+    board = BoardFactory()
+    a, b, c = (IdeaFactory(board=board, owner=member, position=i) for i in (1, 2, 3))
+    other_column = IdeaFactory(board=board, status=Status.EXPLORING, position=1)
+    services.idea_reorder(idea=c, index=0, actor=member)
+    order = list(
+        Idea.objects.filter(board=board, status=Status.PROPOSED)
+        .order_by("position")
+        .values_list("pk", flat=True)
+    )
+    assert order == [c.pk, a.pk, b.pk]
+    services.idea_reorder(idea=c, index=99, actor=manager)
+    assert Idea.objects.get(pk=c.pk).position == 3
+    assert Idea.objects.get(pk=other_column.pk).position == 1
+    with pytest.raises(PermissionDenied):
+        services.idea_reorder(idea=other_column, index=0, actor=member)
+    with pytest.raises(ValidationError):
+        services.idea_reorder(idea=a, index=None, actor=member)
