@@ -152,3 +152,17 @@ class ReadingFactory(factory.django.DjangoModelFactory):
     metric = factory.LazyAttribute(lambda reading: MetricFactory(board=reading.idea.board))
     value = 0.81
     source = "manual"
+
+
+# --- cross-slice helpers ---------------------------------------------------------------------
+
+
+def project_with_open_gates(**kwargs) -> Project:
+    """A project that passes every phase gate: a target and a promoted idea on a board.
+
+    Tests that walk the phase table use this, so a slice that adds a gate extends it here.
+    """
+    project = ProjectFactory(**kwargs)
+    TargetFactory(project=project)
+    IdeaFactory(board=BoardFactory(project=project), status="promoted")
+    return project

@@ -16,6 +16,7 @@ from tests.factories import (
     TakeawayFactory,
     TargetFactory,
     UserFactory,
+    project_with_open_gates,
 )
 
 pytestmark = pytest.mark.django_db
@@ -168,8 +169,7 @@ def test_release_ends_active_rotations(manager):
 def test_every_allowed_transition_is_accepted_and_others_refused(manager):
     for source, allowed in PHASE_TRANSITIONS.items():
         for to in Phase.values:
-            project = ProjectFactory(phase=source)
-            TargetFactory(project=project)
+            project = project_with_open_gates(phase=source)
             if to in allowed:
                 services.project_change_phase(project=project, to=to, actor=manager)
                 project.refresh_from_db()

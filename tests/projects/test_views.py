@@ -16,6 +16,7 @@ from tests.factories import (
     TakeawayFactory,
     TargetFactory,
     UserFactory,
+    project_with_open_gates,
 )
 
 pytestmark = pytest.mark.django_db
@@ -303,8 +304,7 @@ ALL_MOVES = [(source, to) for source in Phase.values for to in Phase.values if s
 def test_phase_table_through_ui_and_api(login, api_as, manager, source, to):
     allowed = to in PHASE_TRANSITIONS[source]
     for channel in ("ui", "api"):
-        project = ProjectFactory(phase=source)
-        TargetFactory(project=project)
+        project = project_with_open_gates(phase=source)
         if channel == "ui":
             response = login(manager).post(
                 reverse("projects:project-phase", args=[project.slug]), {"to": to}
