@@ -139,9 +139,9 @@ def test_promotion_needs_tasks_and_opens_the_implementation_gate(manager, member
     assert list(idea.tasks.values_list("title", flat=True)) == ["Feature store job", "Serve model"]
     assert NO_PROMOTED_IDEA not in gate_problems(project, Phase.IMPLEMENTATION)
     # the gate only looks at this project's boards
-    assert gate_problems(ProjectFactory(), Phase.IMPLEMENTATION) == [NO_PROMOTED_IDEA]
+    assert NO_PROMOTED_IDEA in gate_problems(ProjectFactory(), Phase.IMPLEMENTATION)
     # and only when entering implementation
-    assert gate_problems(ProjectFactory(), Phase.PROTOTYPE) == []
+    assert NO_PROMOTED_IDEA not in gate_problems(ProjectFactory(), Phase.PROTOTYPE)
 
 
 def test_task_update_by_task_owner(member, viewer):
