@@ -350,8 +350,17 @@ def idea_move(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(promote_url)
     try:
         idea = services.idea_transition(
-            idea=idea, to=to, actor=request.user, reason=request.POST.get("reason", "")
+            idea=idea,
+            to=to,
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+            expected_from=request.POST.get("from") or None,
         )
+    except services.StaleStatus as stale:
+        if _wants_json(request):
+            return JsonResponse({"error": str(stale)}, status=409)
+        messages.error(request, str(stale))
+        return redirect(next_url)
     except ValidationError as error:
         text = " ".join(error.messages)
         if _wants_json(request):

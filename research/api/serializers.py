@@ -261,6 +261,10 @@ class TransitionSerializer(serializers.Serializer):
     to = StatusField()
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     tasks = TransitionTaskSerializer(many=True, required=False)
+    expected_from = StatusField(
+        required=False,
+        help_text="The status you saw; if the idea has moved since, the answer is 409.",
+    )
 
 
 class ReadingSerializer(serializers.ModelSerializer):

@@ -14,7 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from projects.api.exceptions import ErrorSerializer, ValidationErrorSerializer
+from projects.api.exceptions import Conflict, ErrorSerializer, ValidationErrorSerializer
 from projects.models import Role
 
 from .. import selectors, services
@@ -211,14 +211,22 @@ class IdeaViewSet(_Writes):
         "the idea. Dropping needs a ``reason``; promoting needs ``tasks`` unless the idea "
         "already has engineering tasks.",
         request=s.TransitionSerializer,
-        responses={200: s.IdeaSerializer, **ERRORS, **READ_ERRORS},
+        responses={
+            200: s.IdeaSerializer,
+            **ERRORS,
+            **READ_ERRORS,
+            409: OpenApiResponse(ErrorSerializer, description="Moved by someone else meanwhile."),
+        },
     )
     @action(detail=True, methods=["post"])
     def transition(self, request: Request, pk=None) -> Response:
         idea = self.get_object()
         serializer = s.TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.idea_transition(idea=idea, actor=request.user, **serializer.validated_data)
+        try:
+            services.idea_transition(idea=idea, actor=request.user, **serializer.validated_data)
+        except services.StaleStatus as stale:
+            raise Conflict(str(stale)) from stale
         return Response(self._render([self._idea(idea.pk)])[0])
 
 

@@ -317,3 +317,14 @@ def test_activity_is_recorded_for_api_writes(api_as, member, board):
     )
     verbs = set(Activity.objects.filter(project=board.project).values_list("verb", flat=True))
     assert {"proposed idea", "moved idea", "recorded readings"} <= verbs
+
+
+def test_transition_from_a_stale_status_is_a_409(api_as, member, manager, board):
+    idea = IdeaFactory(board=board, owner=member)
+    api_as(manager).post(f"/api/v1/ideas/{idea.pk}/transition/", {"to": "exploring"})
+    response = api_as(member).post(
+        f"/api/v1/ideas/{idea.pk}/transition/", {"to": "dropped", "reason": "x",
+                                                  "expected_from": "proposed"}
+    )  # fmt: skip
+    assert response.status_code == 409
+    assert Idea.objects.get(pk=idea.pk).status == Status.EXPLORING
