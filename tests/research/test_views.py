@@ -294,3 +294,13 @@ def test_stale_board_move_reports_the_race(client, member, manager, board):
     followed = client.post(url, data, follow=True)
     assert "meanwhile" in followed.content.decode()
     assert Idea.objects.get(pk=idea.pk).status == Status.EXPLORING
+
+
+def test_promoting_a_proposed_idea_is_refused_on_the_board(client, manager, board):
+    idea = IdeaFactory(board=board)
+    client.force_login(manager)
+    response = client.post(
+        reverse("research:idea-move", args=[idea.pk]), {"to": "promoted"}, follow=True
+    )
+    assert "was not moved" in response.content.decode()
+    assert Idea.objects.get(pk=idea.pk).status == Status.PROPOSED
