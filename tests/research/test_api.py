@@ -328,3 +328,13 @@ def test_transition_from_a_stale_status_is_a_409(api_as, member, manager, board)
     )  # fmt: skip
     assert response.status_code == 409
     assert Idea.objects.get(pk=idea.pk).status == Status.EXPLORING
+
+
+def test_is_best_is_board_wide_even_on_a_small_page(api_as, viewer, board):
+    metric = board.primary_metric
+    first, second = IdeaFactory(board=board), IdeaFactory(board=board)
+    ReadingFactory(idea=first, metric=metric, value=0.7)
+    ReadingFactory(idea=second, metric=metric, value=0.9)
+    page = api_as(viewer).get("/api/v1/ideas/?page_size=1&ordering=id").json()
+    assert page["results"][0]["id"] == first.pk
+    assert page["results"][0]["progress"][0]["is_best"] is False
