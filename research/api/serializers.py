@@ -286,6 +286,13 @@ class ReadingCreateSerializer(serializers.Serializer):
     source = serializers.CharField(required=False, max_length=100)
 
 
+class FunnelSerializer(serializers.Serializer):
+    """Week-end dates (the last is ``now``) and, per active status, the idea counts."""
+
+    labels = serializers.ListField(child=serializers.CharField())
+    series = serializers.DictField(child=serializers.ListField(child=serializers.IntegerField()))
+
+
 class BulkCreatedSerializer(serializers.Serializer):
     created = serializers.IntegerField()
 

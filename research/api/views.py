@@ -80,6 +80,17 @@ class BoardViewSet(_Writes):
         services.board_update(board=board, actor=request.user, **data)
         return Response(s.BoardSerializer(self.get_queryset().get(pk=board.pk)).data)
 
+    @extend_schema(
+        summary="The board's funnel: active ideas per status at the end of each week",
+        parameters=[OpenApiParameter("weeks", OpenApiTypes.INT, description="1 to 52, default 8")],
+        responses={200: s.FunnelSerializer, **READ_ERRORS},
+    )
+    @action(detail=True, methods=["get"])
+    def funnel(self, request: Request, pk=None) -> Response:
+        board = self.get_object()
+        weeks = selectors.since_days_parse(request.query_params.get("weeks"), default=8)
+        return Response(selectors.board_funnel(board, weeks=min(weeks, 52)))
+
     @staticmethod
     def _valid(serializer_class, data) -> dict:
         serializer = serializer_class(data=data)
@@ -156,7 +167,14 @@ class IdeaViewSet(_Writes):
     ``since_days`` ago, change, relative gain over the baseline and the gain bar."""
 
     serializer_class = s.IdeaSerializer
-    filterset_fields = ["board", "board__project", "status", "owner", "maturity"]
+    filterset_fields = [
+        "board",
+        "board__project",
+        "board__project__slug",
+        "status",
+        "owner",
+        "maturity",
+    ]
     ordering_fields = ["position", "created_at", "updated_at", "title"]
 
     def get_queryset(self):
