@@ -103,6 +103,9 @@ def main() -> None:
     keep = "--keep" in sys.argv
     if not shutil.which("wrk"):
         sys.exit("bench: needs wrk as the load generator (apt-get install wrk)")
+    load_at_start = [round(x, 2) for x in os.getloadavg()]
+    if load_at_start[0] > (os.cpu_count() or 1):
+        print(f"bench: warning: load average {load_at_start[0]} is above the core count")
     url, admin_url, name = _bench_database_url()
     print(f"bench: throwaway database {name}")
     _recreate_database(admin_url, name)
@@ -132,6 +135,13 @@ def main() -> None:
     api.get(IDEAS_PATH)
     with CaptureQueriesContext(connection) as queries:
         body = api.get(IDEAS_PATH).content
+    query_count = len(queries)  # now: the next request's request_started resets the log
+    # Sequential requests in this process: the latency without wrk sharing the two cores.
+    in_process = []
+    for _ in range(30):
+        began = time.perf_counter()
+        api.get(IDEAS_PATH)
+        in_process.append((time.perf_counter() - began) * 1000)
     floor_file = RESULTS / ".floor.json"
     RESULTS.mkdir(parents=True, exist_ok=True)
     floor_file.write_bytes(body)
@@ -191,12 +201,19 @@ def main() -> None:
 
     result = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": sys.version.split()[0],
+            # Other work on the machine skews every number; keep it with the result.
+            "load_average_at_start": load_at_start,
+        },
         "data": {"ideas": info["ideas"], "readings": info["readings"]},
         "ideas_endpoint": {
             "path": IDEAS_PATH,
             "response_bytes": len(body),
-            "queries_per_request": len(queries),
+            "queries_per_request": query_count,
+            "in_process_median_ms": round(statistics.median(in_process), 1),
+            "in_process_p90_ms": round(sorted(in_process)[int(len(in_process) * 0.9)], 1),
             "connections": ideas,
         },
         "floor": {"path": "/bench/floor/", "response_bytes": len(body), "connections": floor},
@@ -217,6 +234,7 @@ def main() -> None:
     print(
         f"\nGET {IDEAS_PATH}  ({i['response_bytes']:,} bytes, {i['queries_per_request']} queries)"
     )
+    print(f"  in process, one at a time: median {i['in_process_median_ms']} ms")
     for load, c in LOADS.items():
         print(f"  {c} connections: {_line(i['connections'][load])}")
     print("floor: same bytes, pre-built")

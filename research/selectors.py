@@ -186,14 +186,19 @@ def progress_for_ideas(
 ) -> dict[tuple[int, int], Progress]:
     """Progress of the given ideas on every metric of their boards, in one query.
 
-    ``is_best`` is relative to the given ideas only; use ``progress_for_board`` for a
-    board-wide "best idea".
+    The query covers every idea of the boards involved, so ``is_best`` is board-wide even
+    when ``ideas`` is one page of a board (boards hold tens of ideas, not thousands).
     """
-    ids = [idea.pk for idea in ideas]
-    if not ids:
+    ideas = list(ideas)
+    if not ideas:
         return {}
-    rows = _progress_rows(Metric.objects.filter(board__ideas__id__in=ids), _cutoff(since_days, now))
-    return _progress_from_rows(rows)
+    wanted = {idea.pk for idea in ideas}
+    board_ids = {idea.board_id for idea in ideas}
+    rows = _progress_rows(
+        Metric.objects.filter(board_id__in=board_ids, board__ideas__isnull=False),
+        _cutoff(since_days, now),
+    )
+    return {key: p for key, p in _progress_from_rows(rows).items() if key[0] in wanted}
 
 
 def metric_best_ideas(

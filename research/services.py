@@ -213,6 +213,17 @@ def metric_update(
 # --- ideas ------------------------------------------------------------------------------
 
 
+class StaleStatus(Exception):
+    """An idea was moved by someone else after the caller looked at it (a lost race)."""
+
+    def __init__(self, idea: Idea):
+        super().__init__(
+            f"“{idea.title}” is {idea.get_status_display().lower()} now: someone moved it "
+            "meanwhile. Reload and try again."
+        )
+        self.idea = idea
+
+
 def _next_position(board_id: int, status: str) -> int:
     top = Idea.objects.filter(board_id=board_id, status=status).aggregate(top=Max("position"))
     return (top["top"] or 0) + 1
@@ -329,6 +340,7 @@ def idea_transition(
     actor: User,
     reason: str = "",
     tasks: Iterable[dict] | None = None,
+    expected_from: str | None = None,
 ) -> Idea:
     """Move an idea to status ``to``; the only code that writes ``Idea.status``.
 
@@ -336,7 +348,8 @@ def idea_transition(
     dropping needs a reason; promoting needs at least one engineering task (existing, or
     given in ``tasks`` as ``{"title", "owner", "done"}`` dicts and created here). Records
     an ``IdeaStatusChange`` (the funnel) and an activity event. The row is locked, so two
-    concurrent moves cannot both start from the same status.
+    concurrent moves cannot both start from the same status; a caller that says which
+    status it saw (``expected_from``) gets ``StaleStatus`` when someone moved it first.
     """
     idea = (
         Idea.objects.select_for_update(of=("self",))
@@ -344,6 +357,8 @@ def idea_transition(
         .get(pk=idea.pk)
     )
     require_edit_idea(actor, idea)
+    if expected_from and expected_from != idea.status:
+        raise StaleStatus(idea)
     if to not in Status.values:
         raise ValidationError({"to": f"“{to}” is not a status."})
     if to not in IDEA_TRANSITIONS.get(idea.status, frozenset()):

@@ -28,6 +28,7 @@ from .forms import (
 )
 from .models import Board, Idea, Status, Task
 from .permissions import can_create_ideas, can_edit_idea, can_manage_boards
+from .transitions import IDEA_TRANSITIONS
 
 
 def _errors_to_form(form, error: ValidationError) -> None:
@@ -344,14 +345,24 @@ def idea_move(request: HttpRequest, pk: int) -> HttpResponse:
     next_url = _safe_next(request, default_next)
     to = request.POST.get("to", "")
     promote_url = reverse("research:idea-promote", kwargs={"pk": idea.pk})
-    if to == Status.PROMOTED and not idea.tasks.exists():
+    promotable = Status.PROMOTED in IDEA_TRANSITIONS.get(idea.status, frozenset())
+    if to == Status.PROMOTED and promotable and not idea.tasks.exists():
         if _wants_json(request):
             return JsonResponse({"redirect": promote_url})
         return redirect(promote_url)
     try:
         idea = services.idea_transition(
-            idea=idea, to=to, actor=request.user, reason=request.POST.get("reason", "")
+            idea=idea,
+            to=to,
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+            expected_from=request.POST.get("from") or None,
         )
+    except services.StaleStatus as stale:
+        if _wants_json(request):
+            return JsonResponse({"error": str(stale)}, status=409)
+        messages.error(request, str(stale))
+        return redirect(next_url)
     except ValidationError as error:
         text = " ".join(error.messages)
         if _wants_json(request):

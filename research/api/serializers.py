@@ -261,6 +261,10 @@ class TransitionSerializer(serializers.Serializer):
     to = StatusField()
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     tasks = TransitionTaskSerializer(many=True, required=False)
+    expected_from = StatusField(
+        required=False,
+        help_text="The status you saw; if the idea has moved since, the answer is 409.",
+    )
 
 
 class ReadingSerializer(serializers.ModelSerializer):
@@ -280,6 +284,13 @@ class ReadingCreateSerializer(serializers.Serializer):
     recorded_at = serializers.DateTimeField(required=False)
     note = serializers.CharField(required=False, allow_blank=True, max_length=500)
     source = serializers.CharField(required=False, max_length=100)
+
+
+class FunnelSerializer(serializers.Serializer):
+    """Week-end dates (the last is ``now``) and, per active status, the idea counts."""
+
+    labels = serializers.ListField(child=serializers.CharField())
+    series = serializers.DictField(child=serializers.ListField(child=serializers.IntegerField()))
 
 
 class BulkCreatedSerializer(serializers.Serializer):

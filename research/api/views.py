@@ -14,7 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from projects.api.exceptions import ErrorSerializer, ValidationErrorSerializer
+from projects.api.exceptions import Conflict, ErrorSerializer, ValidationErrorSerializer
 from projects.models import Role
 
 from .. import selectors, services
@@ -79,6 +79,17 @@ class BoardViewSet(_Writes):
         data = self._valid(s.BoardUpdateSerializer, request.data)
         services.board_update(board=board, actor=request.user, **data)
         return Response(s.BoardSerializer(self.get_queryset().get(pk=board.pk)).data)
+
+    @extend_schema(
+        summary="The board's funnel: active ideas per status at the end of each week",
+        parameters=[OpenApiParameter("weeks", OpenApiTypes.INT, description="1 to 52, default 8")],
+        responses={200: s.FunnelSerializer, **READ_ERRORS},
+    )
+    @action(detail=True, methods=["get"])
+    def funnel(self, request: Request, pk=None) -> Response:
+        board = self.get_object()
+        weeks = selectors.since_days_parse(request.query_params.get("weeks"), default=8)
+        return Response(selectors.board_funnel(board, weeks=min(weeks, 52)))
 
     @staticmethod
     def _valid(serializer_class, data) -> dict:
@@ -156,7 +167,14 @@ class IdeaViewSet(_Writes):
     ``since_days`` ago, change, relative gain over the baseline and the gain bar."""
 
     serializer_class = s.IdeaSerializer
-    filterset_fields = ["board", "board__project", "status", "owner", "maturity"]
+    filterset_fields = [
+        "board",
+        "board__project",
+        "board__project__slug",
+        "status",
+        "owner",
+        "maturity",
+    ]
     ordering_fields = ["position", "created_at", "updated_at", "title"]
 
     def get_queryset(self):
@@ -211,14 +229,22 @@ class IdeaViewSet(_Writes):
         "the idea. Dropping needs a ``reason``; promoting needs ``tasks`` unless the idea "
         "already has engineering tasks.",
         request=s.TransitionSerializer,
-        responses={200: s.IdeaSerializer, **ERRORS, **READ_ERRORS},
+        responses={
+            200: s.IdeaSerializer,
+            **ERRORS,
+            **READ_ERRORS,
+            409: OpenApiResponse(ErrorSerializer, description="Moved by someone else meanwhile."),
+        },
     )
     @action(detail=True, methods=["post"])
     def transition(self, request: Request, pk=None) -> Response:
         idea = self.get_object()
         serializer = s.TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.idea_transition(idea=idea, actor=request.user, **serializer.validated_data)
+        try:
+            services.idea_transition(idea=idea, actor=request.user, **serializer.validated_data)
+        except services.StaleStatus as stale:
+            raise Conflict(str(stale)) from stale
         return Response(self._render([self._idea(idea.pk)])[0])
 
 

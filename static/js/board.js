@@ -42,6 +42,7 @@
     }
     const body = new FormData();
     body.append("to", to);
+    body.append("from", card.dataset.status || "");
     if (to === "dropped") {
       const reason = window.prompt(`Why is “${title}” dropped?`);
       if (!reason || !reason.trim()) { announce("Not dropped: a reason is needed.", true); return; }
@@ -60,6 +61,7 @@
     if (!response.ok) {
       card.classList.remove("is-moving");
       announce(data.error || `Not moved (HTTP ${response.status}).`, true);
+      if (response.status === 409) await refreshBoard();
       return;
     }
     announce(`“${title}” moved to ${data.label}.`, false);

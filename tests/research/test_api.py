@@ -317,3 +317,41 @@ def test_activity_is_recorded_for_api_writes(api_as, member, board):
     )
     verbs = set(Activity.objects.filter(project=board.project).values_list("verb", flat=True))
     assert {"proposed idea", "moved idea", "recorded readings"} <= verbs
+
+
+def test_transition_from_a_stale_status_is_a_409(api_as, member, manager, board):
+    idea = IdeaFactory(board=board, owner=member)
+    api_as(manager).post(f"/api/v1/ideas/{idea.pk}/transition/", {"to": "exploring"})
+    response = api_as(member).post(
+        f"/api/v1/ideas/{idea.pk}/transition/", {"to": "dropped", "reason": "x",
+                                                  "expected_from": "proposed"}
+    )  # fmt: skip
+    assert response.status_code == 409
+    assert Idea.objects.get(pk=idea.pk).status == Status.EXPLORING
+
+
+def test_is_best_is_board_wide_even_on_a_small_page(api_as, viewer, board):
+    metric = board.primary_metric
+    first, second = IdeaFactory(board=board), IdeaFactory(board=board)
+    ReadingFactory(idea=first, metric=metric, value=0.7)
+    ReadingFactory(idea=second, metric=metric, value=0.9)
+    page = api_as(viewer).get("/api/v1/ideas/?page_size=1&ordering=id").json()
+    assert page["results"][0]["id"] == first.pk
+    assert page["results"][0]["progress"][0]["is_best"] is False
+
+
+def test_board_funnel_endpoint(api_as, viewer, member, board):
+    from research import services
+
+    idea = services.idea_create(board=board, title="A", actor=member)
+    services.idea_transition(idea=idea, to="exploring", actor=member)
+    data = api_as(viewer).get(f"/api/v1/boards/{board.pk}/funnel/?weeks=4").json()
+    assert len(data["labels"]) == 5 and data["labels"][-1] == "now"
+    assert data["series"]["exploring"][-1] == 1 and data["series"]["proposed"][-1] == 0
+
+
+def test_admin_lists_research_models(client, admin_user, board):
+    IdeaFactory(board=board)
+    client.force_login(admin_user)
+    for name in ("board", "idea", "reading", "ideastatuschange"):
+        assert client.get(f"/admin/research/{name}/").status_code == 200

@@ -280,3 +280,27 @@ def test_up_and_down_buttons_reorder_without_javascript(client, member, board):
         second.pk,
         first.pk,
     ]
+
+
+def test_stale_board_move_reports_the_race(client, member, manager, board):
+    idea = IdeaFactory(board=board, owner=member)
+    client.force_login(manager)
+    client.post(reverse("research:idea-move", args=[idea.pk]), {"to": "exploring"})
+    client.force_login(member)
+    url = reverse("research:idea-move", args=[idea.pk])
+    data = {"to": "dropped", "reason": "x", "from": "proposed"}
+    response = client.post(url, data, headers={"Accept": "application/json"})
+    assert response.status_code == 409 and "meanwhile" in response.json()["error"]
+    followed = client.post(url, data, follow=True)
+    assert "meanwhile" in followed.content.decode()
+    assert Idea.objects.get(pk=idea.pk).status == Status.EXPLORING
+
+
+def test_promoting_a_proposed_idea_is_refused_on_the_board(client, manager, board):
+    idea = IdeaFactory(board=board)
+    client.force_login(manager)
+    response = client.post(
+        reverse("research:idea-move", args=[idea.pk]), {"to": "promoted"}, follow=True
+    )
+    assert "was not moved" in response.content.decode()
+    assert Idea.objects.get(pk=idea.pk).status == Status.PROPOSED
