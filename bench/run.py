@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
@@ -99,6 +100,36 @@ def _line(numbers: dict) -> str:
     )
 
 
+def _ratios(endpoint: dict, floor: dict) -> dict:
+    return {
+        load: round(endpoint[load]["requests_per_s"] / floor[load]["requests_per_s"], 3)
+        for load in endpoint
+    }
+
+
+@contextmanager
+def _server(env: dict):
+    """gunicorn with 2 workers on a free port, for the length of the ``with``."""
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "bench.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}",
+         "--no-control-socket", "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/bench/floor/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield base
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=10)
+
+
 def main() -> None:
     keep = "--keep" in sys.argv
     if not shutil.which("wrk"):
@@ -111,7 +142,9 @@ def main() -> None:
     _recreate_database(admin_url, name)
     os.environ.update(DATABASE_URL=url, DEBUG="false", SECRET_KEY="bench-only-secret-key")
     os.environ.update(ALLOWED_HOSTS="127.0.0.1,testserver", API_THROTTLE_USER="100000000/hour")
-    os.environ.pop("REDIS_URL", None)
+    # Production-like: Redis is the shared cache (bench/settings.py gives it its own prefix).
+    # This process measures the uncached path; each server run sets the cache itself.
+    os.environ["IDEA_LIST_CACHE_SECONDS"] = "0"
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     sys.path.insert(0, str(ROOT))
     import django
@@ -119,6 +152,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
     from django.db import connection
+    from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from rest_framework.test import APIClient
 
@@ -126,6 +160,7 @@ def main() -> None:
     from research.models import Reading
 
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # DEBUG off: the manifest
     print("bench: seeding 200 ideas and 1,000,000 readings (COPY) ...")
     info = seed()
     print(f"bench: seeded {info['readings']:,} readings in {info['seconds']} s")
@@ -147,57 +182,80 @@ def main() -> None:
     floor_file.write_bytes(body)
     connection.close()
 
-    port = _free_port()
-    env = {**os.environ, "BENCH_FLOOR_FILE": str(floor_file)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "bench.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}",
-         "--no-control-socket", "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    auth = {"Authorization": f"Bearer {info['token']}"}
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/bench/floor/", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
-        for _ in range(20):  # warm both workers' connections and caches
-            urllib.request.urlopen(urllib.request.Request(base + IDEAS_PATH, headers=auth))
-        print(f"bench: wrk {DURATION} per run against gunicorn -w 2")
-        ideas = {load: _wrk(base + IDEAS_PATH, auth, c) for load, c in LOADS.items()}
-        floor = {load: _wrk(base + "/bench/floor/", {}, c) for load, c in LOADS.items()}
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from rest_framework.authtoken.models import Token
 
-        start = datetime.now(UTC) - timedelta(days=2)
-        items = [
-            {
-                "idea": info["idea_for_ingest"],
-                "metric": info["metric_for_ingest"],
-                "value": 0.8 + i * 1e-6,
-                "recorded_at": (start + timedelta(seconds=i)).isoformat(),
-                "source": "bench-run",
-            }
-            for i in range(10_000)
-        ]
-        payload = json.dumps(items).encode()
-        timings = []
-        for _ in range(5):
-            request = urllib.request.Request(
-                base + "/api/v1/readings/",
-                data=payload,
-                headers={**auth, "Content-Type": "application/json"},
-                method="POST",
-            )
-            began = time.perf_counter()
-            with urllib.request.urlopen(request) as response:
-                assert response.status == 201, response.status
-            timings.append(time.perf_counter() - began)
-        stored = Reading.objects.filter(source="bench-run").count()
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=10)
-        connection.close()
+    from research.models import Board
+
+    # The board page is HTML for a signed-in person: give the load a session cookie.
+    person = Token.objects.get(key=info["token"]).user
+    session = SessionStore()
+    session[SESSION_KEY] = str(person.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = person.get_session_auth_hash()
+    session.create()
+    board_path = f"/research/boards/{Board.objects.order_by('pk').first().pk}/"
+    cookie = {"Cookie": f"sessionid={session.session_key}"}
+    web = Client()
+    web.cookies["sessionid"] = session.session_key
+    web.get(board_path)
+    with CaptureQueriesContext(connection) as queries:
+        board_status = web.get(board_path).status_code
+    board_queries = len(queries)
+    board_in_process = []
+    for _ in range(15):
+        began = time.perf_counter()
+        web.get(board_path)
+        board_in_process.append((time.perf_counter() - began) * 1000)
+    connection.close()
+
+    auth = {"Authorization": f"Bearer {info['token']}"}
+    env = {**os.environ, "BENCH_FLOOR_FILE": str(floor_file)}
+    print(f"bench: wrk {DURATION} per run against gunicorn -w 2")
+    with _server({**env, "IDEA_LIST_CACHE_SECONDS": "0"}) as base:
+        for _ in range(20):  # warm both workers' connections
+            urllib.request.urlopen(urllib.request.Request(base + IDEAS_PATH, headers=auth))
+        ideas = {load: _wrk(base + IDEAS_PATH, auth, c) for load, c in LOADS.items()}
+        board = {load: _wrk(base + board_path, cookie, c) for load, c in LOADS.items()}
+        floor = {load: _wrk(base + "/bench/floor/", {}, c) for load, c in LOADS.items()}
+    with _server({**env, "IDEA_LIST_CACHE_SECONDS": "30"}) as base:
+        for _ in range(20):
+            urllib.request.urlopen(urllib.request.Request(base + IDEAS_PATH, headers=auth))
+        ideas_cached = {load: _wrk(base + IDEAS_PATH, auth, c) for load, c in LOADS.items()}
+        ideas_cached_floor = {
+            load: _wrk(base + "/bench/floor/", {}, c) for load, c in LOADS.items()
+        }
+    with _server(env) as base:
+        try:
+            start = datetime.now(UTC) - timedelta(days=2)
+            items = [
+                {
+                    "idea": info["idea_for_ingest"],
+                    "metric": info["metric_for_ingest"],
+                    "value": 0.8 + i * 1e-6,
+                    "recorded_at": (start + timedelta(seconds=i)).isoformat(),
+                    "source": "bench-run",
+                }
+                for i in range(10_000)
+            ]
+            payload = json.dumps(items).encode()
+            timings = []
+            for _ in range(5):
+                request = urllib.request.Request(
+                    base + "/api/v1/readings/",
+                    data=payload,
+                    headers={**auth, "Content-Type": "application/json"},
+                    method="POST",
+                )
+                began = time.perf_counter()
+                with urllib.request.urlopen(request) as response:
+                    assert response.status == 201, response.status
+                timings.append(time.perf_counter() - began)
+            stored = Reading.objects.filter(source="bench-run").count()
+
+        finally:
+            connection.close()
 
     result = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -215,6 +273,22 @@ def main() -> None:
             "in_process_median_ms": round(statistics.median(in_process), 1),
             "in_process_p90_ms": round(sorted(in_process)[int(len(in_process) * 0.9)], 1),
             "connections": ideas,
+            "ratio_to_floor": _ratios(ideas, floor),
+        },
+        "ideas_endpoint_cached": {
+            "path": IDEAS_PATH,
+            "note": "IDEA_LIST_CACHE_SECONDS=30: repeated reads between writes",
+            "connections": ideas_cached,
+            "floor_same_run": ideas_cached_floor,
+            "ratio_to_floor": _ratios(ideas_cached, ideas_cached_floor),
+        },
+        "board_page": {
+            "path": board_path,
+            "status": board_status,
+            "queries_per_request": board_queries,
+            "in_process_median_ms": round(statistics.median(board_in_process), 1),
+            "connections": board,
+            "ratio_to_floor": _ratios(board, floor),
         },
         "floor": {"path": "/bench/floor/", "response_bytes": len(body), "connections": floor},
         "bulk_ingest_10k": {
@@ -237,6 +311,17 @@ def main() -> None:
     print(f"  in process, one at a time: median {i['in_process_median_ms']} ms")
     for load, c in LOADS.items():
         print(f"  {c} connections: {_line(i['connections'][load])}")
+    print(f"  ratio to the floor: {i['ratio_to_floor']}")
+    cached = result["ideas_endpoint_cached"]
+    print("the same, served from the cache between writes (IDEA_LIST_CACHE_SECONDS=30)")
+    for load, c in LOADS.items():
+        print(f"  {c} connections: {_line(cached['connections'][load])}")
+    print(f"  ratio to the floor (same run): {cached['ratio_to_floor']}")
+    bp = result["board_page"]
+    print(f"GET {bp['path']}  (HTML, {bp['queries_per_request']} queries)")
+    print(f"  in process, one at a time: median {bp['in_process_median_ms']} ms")
+    for load, c in LOADS.items():
+        print(f"  {c} connections: {_line(bp['connections'][load])}")
     print("floor: same bytes, pre-built")
     for load, c in LOADS.items():
         print(f"  {c} connections: {_line(f['connections'][load])}")

@@ -204,6 +204,11 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
+# Seconds the idea list (API) may be served from the cache; any research write invalidates
+# it at once, so this only bounds how far "value N days ago" may lag the clock. 0: off.
+# Off without Redis: a per-process cache could not see other processes' writes.
+IDEA_LIST_CACHE_SECONDS = env.int("IDEA_LIST_CACHE_SECONDS", default=30 if REDIS_URL else 0)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tandem API",
     "DESCRIPTION": (

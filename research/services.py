@@ -21,6 +21,7 @@ from projects.models import Project, Role
 from projects.permissions import require_role
 from projects.services import activity_record
 
+from .cache import changes_research_data
 from .models import (
     Board,
     Direction,
@@ -59,6 +60,7 @@ def _full_clean(instance, exclude: Iterable[str] | None = None) -> None:
 
 
 @transaction.atomic
+@changes_research_data
 def board_create(
     *,
     project: Project,
@@ -93,6 +95,7 @@ def board_create(
 
 
 @transaction.atomic
+@changes_research_data
 def board_update(
     *,
     board: Board,
@@ -132,6 +135,7 @@ def board_update(
 
 
 @transaction.atomic
+@changes_research_data
 def metric_create(
     *,
     board: Board,
@@ -172,6 +176,7 @@ def metric_create(
 
 
 @transaction.atomic
+@changes_research_data
 def metric_update(
     *,
     metric: Metric,
@@ -230,6 +235,7 @@ def _next_position(board_id: int, status: str) -> int:
 
 
 @transaction.atomic
+@changes_research_data
 def idea_create(
     *,
     board: Board,
@@ -272,6 +278,7 @@ def idea_create(
 
 
 @transaction.atomic
+@changes_research_data
 def idea_update(
     *,
     idea: Idea,
@@ -333,6 +340,7 @@ def _clean_tasks(tasks: Iterable[dict]) -> list[dict]:
 
 
 @transaction.atomic
+@changes_research_data
 def idea_transition(
     *,
     idea: Idea,
@@ -405,6 +413,7 @@ def idea_transition(
 
 
 @transaction.atomic
+@changes_research_data
 def idea_reorder(*, idea: Idea, index: int, actor: User) -> Idea:
     """Place an idea at ``index`` (0-based, clamped) within its status column.
 
@@ -443,6 +452,7 @@ def idea_reorder(*, idea: Idea, index: int, actor: User) -> Idea:
 
 
 @transaction.atomic
+@changes_research_data
 def task_create(*, idea: Idea, title: str, actor: User, owner: User | None = None) -> Task:
     """Add an engineering task to an idea; its owner or a manager."""
     require_edit_idea(actor, idea)
@@ -460,6 +470,7 @@ def task_create(*, idea: Idea, title: str, actor: User, owner: User | None = Non
 
 
 @transaction.atomic
+@changes_research_data
 def task_update(
     *,
     task: Task,
@@ -596,6 +607,7 @@ def _insert_readings(rows: list[tuple], actor: User) -> None:
 
 
 @transaction.atomic
+@changes_research_data
 def readings_ingest(*, items: list, actor: User, default_source: str = Reading.SOURCE_API) -> int:
     """Store a list of readings all-or-nothing; the training-job path. Returns how many.
 
@@ -681,6 +693,7 @@ def readings_ingest(*, items: list, actor: User, default_source: str = Reading.S
 
 
 @transaction.atomic
+@changes_research_data
 def reading_create(
     *,
     idea: Idea,

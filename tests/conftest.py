@@ -46,6 +46,9 @@ def _namespace() -> str:
 if settings.REDIS_URL:
     settings.CACHES["default"]["KEY_PREFIX"] = _namespace()
 
+# Tests see every write at once; tests/research/test_cache.py turns the list cache on.
+settings.IDEA_LIST_CACHE_SECONDS = 0
+
 
 @pytest.fixture
 def password() -> str:

@@ -92,3 +92,24 @@ def test_ci_runs_on_postgresql_and_redis():
         assert vendor == "postgresql"
         assert settings.REDIS_URL
         assert settings.CELERY_TASK_ALWAYS_EAGER is False
+
+
+def test_production_collectstatic_builds_the_manifest(tmp_path):
+    """whitenoise's manifest storage must resolve every vendored asset's references."""
+    env = {k: v for k, v in os.environ.items() if k not in CONFIG_VARS}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DEBUG="false",
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="tandem.example.com",
+        STATIC_ROOT=str(tmp_path),
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "staticfiles.json").exists()

@@ -1,6 +1,8 @@
 """API views of the research app: thin adapters over selectors and services."""
 
+from django.conf import settings
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -18,6 +20,7 @@ from projects.api.exceptions import Conflict, ErrorSerializer, ValidationErrorSe
 from projects.models import Role
 
 from .. import selectors, services
+from ..cache import cached_bytes
 from ..models import Idea, Metric, Reading, Task
 from . import serializers as s
 
@@ -191,8 +194,24 @@ class IdeaViewSet(_Writes):
         return s.IdeaSerializer(ideas, many=True, context=context).data
 
     def list(self, request: Request, *args, **kwargs) -> Response:
+        seconds = settings.IDEA_LIST_CACHE_SECONDS
+        if request.accepted_renderer.format != "json" or seconds <= 0:
+            return self._list_response()
+        # Same answer for everyone who may read ideas: cache the rendered JSON per URL.
+        body = cached_bytes(
+            f"ideas:{request.build_absolute_uri()}",
+            lambda: self._list_response().rendered_content,
+            seconds=seconds,
+        )
+        return HttpResponse(body, content_type="application/json")
+
+    def _list_response(self) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(self._render(list(page)))
+        response = self.get_paginated_response(self._render(list(page)))
+        response.accepted_renderer = self.request.accepted_renderer
+        response.accepted_media_type = self.request.accepted_media_type
+        response.renderer_context = self.get_renderer_context()
+        return response
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         return Response(self._render([self.get_object()])[0])
