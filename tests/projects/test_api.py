@@ -310,6 +310,7 @@ def test_list_endpoint_query_budget(api_as, viewer, django_assert_num_queries, k
     [
         ("person=0", 200),
         ("project=424242", 200),
+        ("person=-5", 200),
         ("person=99999999999999999999999", 400),
         ("person=abc", 400),
         ("active_on=2026-02-30", 400),
