@@ -406,10 +406,14 @@ def takeaway_list(request: HttpRequest) -> HttpResponse:
 def takeaway_create(request: HttpRequest) -> HttpResponse:
     require_role(request.user, Role.MEMBER, "share takeaways")
     initial = {}
-    if rotation_id := request.GET.get("rotation"):
+    if (rotation_id := request.GET.get("rotation", "")).isdigit():
         rotation = Rotation.objects.filter(pk=rotation_id, person=request.user).first()
         if rotation:
             initial = {"rotation": rotation.pk, "project": rotation.project_id}
+    elif slug := request.GET.get("project"):
+        initial = {
+            "project": Project.objects.filter(slug=slug).values_list("pk", flat=True).first()
+        }
     form = TakeawayForm(request.POST or None, initial=initial, author=request.user)
     if request.method == "POST" and form.is_valid():
         try:
