@@ -5,7 +5,13 @@ whose ``ValidationError``/``PermissionDenied`` the shared exception handler turn
 400/403. Every error response is documented in the schema.
 """
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -41,8 +47,10 @@ ERRORS_READ = {
     403: OpenApiResponse(ErrorSerializer, description="Not allowed."),
     404: OpenApiResponse(ErrorSerializer, description="No such page."),
 }
-# Any path segment reaches the view, so a malformed id is a JSON 404 rather than an HTML one.
+# Any path segment reaches the view, so a malformed id is a JSON 404 rather than an HTML one;
+# the schema still says the id is an integer.
 LOOKUP_ANY = r"[^/]+"
+ID = [OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)]
 ERRORS_ONE = {
     401: OpenApiResponse(ErrorSerializer, description="Not signed in."),
     403: OpenApiResponse(ErrorSerializer, description="Not allowed."),
@@ -58,15 +66,17 @@ def _crud_schema(serializer, *, writable: bool = True):
     """extend_schema_view arguments documenting each action's error responses."""
     schema = {
         "list": extend_schema(responses={200: serializer(many=True), **ERRORS_READ}),
-        "retrieve": extend_schema(responses={200: serializer, **ERRORS_ONE}),
+        "retrieve": extend_schema(parameters=ID, responses={200: serializer, **ERRORS_ONE}),
     }
     if writable:
         errors_create = {k: v for k, v in ERRORS_WRITE.items() if k != 404}
         schema.update(
             create=extend_schema(responses={201: serializer, **errors_create}),
-            update=extend_schema(responses={200: serializer, **ERRORS_WRITE}),
-            partial_update=extend_schema(responses={200: serializer, **ERRORS_WRITE}),
-            destroy=extend_schema(responses={204: None, **ERRORS_ONE}),
+            update=extend_schema(parameters=ID, responses={200: serializer, **ERRORS_WRITE}),
+            partial_update=extend_schema(
+                parameters=ID, responses={200: serializer, **ERRORS_WRITE}
+            ),
+            destroy=extend_schema(parameters=ID, responses={204: None, **ERRORS_ONE}),
         )
     return schema
 
@@ -136,6 +146,7 @@ class ProjectViewSet(ServiceViewSet):
         raise PermissionDenied("Projects are archived, not deleted: move the phase to archived.")
 
     @extend_schema(
+        parameters=ID,
         request=PhaseChangeInputSerializer,
         responses={200: ProjectSerializer, **ERRORS_WRITE},
         description=(
@@ -179,7 +190,11 @@ class TargetViewSet(ServiceViewSet):
     def service_delete(self, target):
         services.target_delete(target=target, actor=self.request.user)
 
-    @extend_schema(request=TargetMoveSerializer, responses={200: TargetSerializer, **ERRORS_WRITE})
+    @extend_schema(
+        parameters=ID,
+        request=TargetMoveSerializer,
+        responses={200: TargetSerializer, **ERRORS_WRITE},
+    )
     @action(detail=True, methods=["post"])
     def move(self, request: Request, pk=None) -> Response:
         """Swap the target with its neighbour: ``{"direction": "up" | "down"}``."""
