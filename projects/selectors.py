@@ -143,6 +143,7 @@ def rotations_rolling_off(
         rotation_list()
         .filter(person__isnull=False, start__lte=today)
         .filter(effective_end__gte=today, effective_end__lte=today + datetime.timedelta(days=days))
+        .exclude(actual_end__lte=today)  # already ended (e.g. by a release today)
         .order_by("effective_end", "id")
     )
 

@@ -162,6 +162,7 @@ def test_release_ends_active_rotations(manager):
     assert placeholder.takeaway_requested_at is None
     assert past.actual_end is None and future.actual_end is None
     assert list(selectors.takeaways_requested_of(active.person)) == [active]
+    assert list(selectors.rotations_rolling_off()) == []
     assert Activity.objects.filter(verb="asked for a takeaway").count() == 1
 
 
