@@ -8,7 +8,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from . import health, selectors, services
-from .filters import ProjectFilter, RotationFilter, TakeawayFilter
+from .filters import ProjectFilter, TakeawayFilter
 from .forms import (
     PhaseChangeForm,
     ProjectForm,
@@ -381,7 +381,6 @@ def staffing(request: HttpRequest) -> HttpResponse:
             "back": back,
             "ahead": ahead,
             "over": selectors.OVER_ALLOCATED,
-            "rotation_filter": RotationFilter,
         },
     )
 
@@ -432,8 +431,6 @@ def takeaway_edit(request: HttpRequest, pk: int) -> HttpResponse:
     takeaway = get_object_or_404(Takeaway, pk=pk)
     require_role(request.user, Role.MEMBER, "edit takeaways")
     if takeaway.author_id != request.user.pk and not user_has_role(request.user, Role.ADMIN):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied("You can only change your own takeaways.")
     form = TakeawayForm(
         request.POST or None, initial=TakeawayForm.initial_for(takeaway), author=takeaway.author

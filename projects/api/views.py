@@ -5,6 +5,7 @@ whose ``ValidationError``/``PermissionDenied`` the shared exception handler turn
 400/403. Every error response is documented in the schema.
 """
 
+from django.core.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -128,6 +129,8 @@ class ProjectViewSet(ServiceViewSet):
     serializer_class = ProjectSerializer
     filterset_class = ProjectFilter
     write_role = Role.MANAGER
+    # Projects are archived (a phase), never deleted through the API.
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
     ordering_fields = ["name", "target_release", "updated_at", "phase", "health"]
     ordering = ["name"]
 
@@ -139,11 +142,6 @@ class ProjectViewSet(ServiceViewSet):
 
     def service_update(self, project, data):
         return services.project_update(project=project, actor=self.request.user, **data)
-
-    def service_delete(self, project):
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied("Projects are archived, not deleted: move the phase to archived.")
 
     @extend_schema(
         parameters=ID,
@@ -182,8 +180,6 @@ class TargetViewSet(ServiceViewSet):
 
     def service_update(self, target, data):
         if "project" in data and data.pop("project") != target.project:
-            from django.core.exceptions import ValidationError
-
             raise ValidationError({"project": "A target cannot move to another project."})
         return services.target_update(target=target, actor=self.request.user, **data)
 
@@ -223,8 +219,6 @@ class RotationViewSet(ServiceViewSet):
 
     def service_update(self, rotation, data):
         if "project" in data and data.pop("project") != rotation.project:
-            from django.core.exceptions import ValidationError
-
             raise ValidationError({"project": "A rotation cannot move to another project."})
         return services.rotation_update(rotation=rotation, actor=self.request.user, **data)
 

@@ -337,3 +337,9 @@ def test_malformed_ids_are_json_404s(api_as, manager, path):
     )
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
+
+
+def test_projects_are_archived_not_deleted(api_as, admin_user):
+    project = ProjectFactory()
+    assert api_as(admin_user).delete(f"/api/v1/projects/{project.pk}/").status_code == 405
+    assert Project.objects.filter(pk=project.pk).exists()
