@@ -109,6 +109,13 @@ def project_update(*, project: Project, actor: User, **changes: Any) -> Project:
     return project
 
 
+def _enqueue_takeaway_request(rotation_id: int) -> None:
+    """Queue the takeaway email once the release is committed (never for a rolled-back one)."""
+    from ..tasks import rotation_request_takeaway
+
+    transaction.on_commit(lambda: rotation_request_takeaway.delay(rotation_id))
+
+
 def _end_active_rotations(*, project: Project, actor: User, on: datetime.date) -> int:
     """End every rotation active on ``on`` that day and ask each person for a takeaway."""
     active = list(
@@ -131,6 +138,7 @@ def _end_active_rotations(*, project: Project, actor: User, on: datetime.date) -
             data={"actual_end": on.isoformat(), "reason": "project released"},
         )
         if rotation.person_id is not None:
+            _enqueue_takeaway_request(rotation.pk)
             activity_record(
                 actor=actor,
                 verb="asked for a takeaway",
