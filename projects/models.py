@@ -182,6 +182,8 @@ class Activity(models.Model):
 
 
 class TargetKind(models.TextChoices):
+    """A measurable target, or an ideal user scenario ("what experience do we drive?")."""
+
     TARGET = "target", "Target"
     SCENARIO = "scenario", "Ideal user scenario"
 
