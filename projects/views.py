@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from . import health, selectors, services
+from .exceptions import Conflict
 from .filters import ProjectFilter, TakeawayFilter
 from .forms import (
     PhaseChangeForm,
@@ -187,6 +188,9 @@ def project_phase(request: HttpRequest, slug: str) -> HttpResponse:
     if form.is_valid():
         try:
             services.project_change_phase(project=project, actor=request.user, **form.cleaned_data)
+        except Conflict as conflict:
+            messages.error(request, str(conflict))
+            return redirect(project)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:

@@ -146,10 +146,15 @@ class ProjectViewSet(ServiceViewSet):
     @extend_schema(
         parameters=ID,
         request=PhaseChangeInputSerializer,
-        responses={200: ProjectSerializer, **ERRORS_WRITE},
+        responses={
+            200: ProjectSerializer,
+            **ERRORS_WRITE,
+            409: OpenApiResponse(ErrorSerializer, description="The project moved meanwhile."),
+        },
         description=(
             "Move the project to another phase. 400 when the move is not in the transition "
-            "table or a phase gate fails without an `override_reason`."
+            "table or a phase gate fails without an `override_reason`; 409 when "
+            "`expected_phase` is given and the project has moved on."
         ),
     )
     @action(detail=True, methods=["post"])

@@ -343,3 +343,15 @@ def test_projects_are_archived_not_deleted(api_as, admin_user):
     project = ProjectFactory()
     assert api_as(admin_user).delete(f"/api/v1/projects/{project.pk}/").status_code == 405
     assert Project.objects.filter(pk=project.pk).exists()
+
+
+def test_phase_change_lost_race_is_a_409(api_as, manager):
+    project = ProjectFactory(phase=Phase.IMPLEMENTATION)
+    api = api_as(manager)
+    url = f"/api/v1/projects/{project.pk}/phase/"
+    first = api.post(url, {"to": "released", "expected_phase": "implementation"})
+    assert first.status_code == 200
+    second = api.post(url, {"to": "released", "expected_phase": "implementation"})
+    assert second.status_code == 409
+    assert "meanwhile" in second.json()["detail"]
+    assert PhaseChange.objects.count() == 1

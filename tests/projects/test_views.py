@@ -409,3 +409,19 @@ def test_admin_pages_for_every_model_render(client, admin_user):
         assert client.get(f"/admin/projects/{model}/").status_code == 200, model
     assert client.get(f"/admin/projects/project/{project.pk}/change/").status_code == 200
     assert client.get("/admin/projects/project/add/").status_code == 200
+
+
+def test_phase_form_lost_race_says_so(login, manager):
+    project = ProjectFactory(phase=Phase.PROTOTYPE)
+    client = login(manager)
+    page = client.get(project.get_absolute_url()).content.decode()
+    assert 'name="expected_phase" value="prototype"' in page
+    Project.objects.filter(pk=project.pk).update(phase=Phase.ARCHIVED)
+    response = client.post(
+        reverse("projects:project-phase", args=[project.slug]),
+        {"to": "research", "expected_phase": "prototype"},
+        follow=True,
+    )
+    assert any("meanwhile" in str(m) for m in response.context["messages"])
+    project.refresh_from_db()
+    assert project.phase == Phase.ARCHIVED
