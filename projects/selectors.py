@@ -175,15 +175,13 @@ def week_start(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 
 
-def weekly_allocation_annotations(weeks: list[datetime.date]) -> dict:
-    """``w0``, ``w1``, ...: a person's summed allocation in each week, one SQL aggregate each."""
+def weekly_allocation_sums(weeks: list[datetime.date], prefix: str = "") -> dict:
+    """``w0``, ``w1``, ...: summed allocation of the rotations overlapping each week, one SQL
+    aggregate per week (``prefix`` reaches the rotations through a relation)."""
     return {
-        f"w{i}": Coalesce(
-            Sum(
-                "rotations__allocation",
-                filter=overlapping_q(monday, monday + datetime.timedelta(days=6), "rotations__"),
-            ),
-            0,
+        f"w{i}": Sum(
+            f"{prefix}allocation",
+            filter=overlapping_q(monday, monday + datetime.timedelta(days=6), prefix),
         )
         for i, monday in enumerate(weeks)
     }
@@ -204,11 +202,8 @@ def rotation_warnings(rotation: Rotation, *, today: datetime.date | None = None)
         while monday <= last and len(weeks) < 104:
             weeks.append(monday)
             monday += datetime.timedelta(weeks=1)
-        totals = User.objects.filter(pk=rotation.person_id).aggregate(
-            **{
-                key: expression.source_expressions[0]
-                for key, expression in weekly_allocation_annotations(weeks).items()
-            }
+        totals = Rotation.objects.filter(person_id=rotation.person_id).aggregate(
+            **weekly_allocation_sums(weeks)
         )
         over = [
             weeks[int(key[1:])] for key, total in totals.items() if (total or 0) > OVER_ALLOCATED
@@ -255,7 +250,10 @@ def staffing_timeline(
     people = person_list()
     if discipline:
         people = people.filter(profile__discipline=discipline)
-    people = people.annotate(**weekly_allocation_annotations(weeks)).prefetch_related(
+    weekly = weekly_allocation_sums(weeks, "rotations__")
+    people = people.annotate(
+        **{key: Coalesce(total, 0) for key, total in weekly.items()}
+    ).prefetch_related(
         Prefetch(
             "rotations",
             queryset=in_window.filter(person__isnull=False),
