@@ -427,3 +427,23 @@ def test_no_takeaway_email_without_a_request(mailoutbox):
     rotation = RotationFactory()
     assert services.rotation_send_takeaway_request(rotation_id=rotation.pk) is False
     assert mailoutbox == []
+
+
+def test_staffing_timeline_sums_weeks_and_filters_by_discipline():
+    scientist = UserFactory(discipline="data_scientist")
+    engineer = UserFactory(discipline="software_engineer")
+    RotationFactory(person=scientist, allocation=70, start=days(-20), planned_end=days(20))
+    RotationFactory(person=scientist, allocation=50, start=days(0), planned_end=days(40))
+    RotationFactory(person=engineer, allocation=40, start=days(-20), planned_end=days(20))
+    placeholder = RotationFactory(person=None, start=days(7), planned_end=days(30))
+    timeline = selectors.staffing_timeline(discipline="data_scientist")
+    assert len(timeline.weeks) == 25
+    rows = {row["person"]: row for row in timeline.rows}
+    assert engineer not in rows
+    totals = rows[scientist]["totals"]
+    assert totals[timeline.this_week] == 120
+    assert max(totals) == 120 and min(totals) == 0
+    assert len(rows[scientist]["bars"]) == 2
+    assert timeline.placeholders == [placeholder]
+    everyone = selectors.staffing_timeline()
+    assert engineer in {row["person"] for row in everyone.rows}
