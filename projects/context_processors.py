@@ -6,11 +6,12 @@ from django.urls import reverse
 from .models import Role
 from .permissions import user_has_role, user_role
 
-# (label, url name, the URL-name prefix that marks it current)
+# (label, url name, the view-name prefix that marks it current). Other slices append theirs,
+# e.g. ("Boards", "research:board-list", "research:board").
 NAV = [
-    ("Projects", "projects:project-list", "project"),
-    ("Staffing", "projects:staffing", "staffing"),
-    ("Takeaways", "projects:takeaway-list", "takeaway"),
+    ("Projects", "projects:project-list", "projects:project"),
+    ("Staffing", "projects:staffing", "projects:staffing"),
+    ("Takeaways", "projects:takeaway-list", "projects:takeaway"),
 ]
 
 
@@ -19,7 +20,7 @@ def navigation(request: HttpRequest) -> dict:
     if user is None or not user.is_authenticated:
         return {}
     match = getattr(request, "resolver_match", None)
-    current = match.url_name or "" if match and match.namespace == "projects" else ""
+    current = (match.view_name or "") if match else ""
     nav_items = [
         {"label": label, "url": reverse(url_name), "active": current.startswith(prefix)}
         for label, url_name, prefix in NAV

@@ -19,7 +19,7 @@ from .models import (
     Target,
     TargetKind,
 )
-from .selectors import _active_on
+from .selectors import active_on_q
 
 
 class _IdOrObjectField(django_filters.fields.ModelChoiceField):
@@ -30,11 +30,14 @@ class _IdOrObjectField(django_filters.fields.ModelChoiceField):
     def to_python(self, value):
         try:
             return super().to_python(value)
-        except ValidationError:
-            text = str(value).strip()
+        except ValidationError as error:
+            try:
+                pk = int(str(value).strip())
+            except ValueError:
+                raise error from None
             # Only ids a bigint column can hold; anything else stays a 400.
-            if text.isdigit() and int(text) < 2**63:
-                return self.queryset.model(pk=int(text))
+            if -(2**63) <= pk < 2**63:
+                return self.queryset.model(pk=pk)
             raise
 
 
@@ -110,7 +113,7 @@ class RotationFilter(django_filters.FilterSet):
         fields = ["person", "project", "discipline", "placeholder", "active_on"]
 
     def filter_active_on(self, queryset, name, value):
-        return queryset.filter(_active_on(value)) if value else queryset
+        return queryset.filter(active_on_q(value)) if value else queryset
 
 
 class PersonFilter(django_filters.FilterSet):

@@ -96,10 +96,15 @@ class PhaseChangeForm(forms.Form):
         label="Override reason",
         help_text="Only when a phase gate fails: why move anyway (recorded).",
     )
+    # The phase the page showed: a project moved by someone else meanwhile is a conflict.
+    expected_phase = forms.ChoiceField(
+        choices=Phase.choices, widget=forms.HiddenInput, required=False
+    )
 
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to"].choices = [(p, Phase(p).label) for p in allowed_phases(project.phase)]
+        self.fields["expected_phase"].initial = project.phase
 
 
 class TargetForm(forms.Form):

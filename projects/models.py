@@ -182,6 +182,8 @@ class Activity(models.Model):
 
 
 class TargetKind(models.TextChoices):
+    """A measurable target, or an ideal user scenario ("what experience do we drive?")."""
+
     TARGET = "target", "Target"
     SCENARIO = "scenario", "Ideal user scenario"
 
@@ -235,6 +237,9 @@ class Rotation(models.Model):
     actual_end = models.DateField(null=True, blank=True)
     allocation = models.PositiveSmallIntegerField(default=100, help_text="Percent, 1 to 100.")
     takeaway_requested_at = models.DateTimeField(null=True, blank=True)
+    takeaway_email_sent_at = models.DateTimeField(
+        null=True, blank=True, help_text="Claimed once, so the request email goes out once."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

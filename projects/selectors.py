@@ -31,7 +31,7 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _active_on(day: datetime.date, prefix: str = "") -> Q:
+def active_on_q(day: datetime.date, prefix: str = "") -> Q:
     """Rotations running on ``day`` (``prefix`` reaches them through a relation)."""
     return Q(**{f"{prefix}start__lte": day}) & (
         Q(**{f"{prefix}actual_end__gte": day})
@@ -40,7 +40,7 @@ def _active_on(day: datetime.date, prefix: str = "") -> Q:
     )
 
 
-def _overlapping(first: datetime.date, last: datetime.date, prefix: str = "") -> Q:
+def overlapping_q(first: datetime.date, last: datetime.date, prefix: str = "") -> Q:
     """Rotations with at least one day in ``first``..``last``."""
     return Q(**{f"{prefix}start__lte": last}) & (
         Q(**{f"{prefix}actual_end__gte": first})
@@ -75,7 +75,7 @@ def project_list() -> QuerySet[Project]:
     """Projects with their product manager and counts of targets, team and open demand."""
     today = _today()
     # Nested one level deeper than ``team``, hence the double OuterRef.
-    current = Rotation.objects.filter(_active_on(today), project=OuterRef(OuterRef("pk")))
+    current = Rotation.objects.filter(active_on_q(today), project=OuterRef(OuterRef("pk")))
     team = (
         User.objects.filter(
             Q(member_projects=OuterRef("pk"))
@@ -86,7 +86,7 @@ def project_list() -> QuerySet[Project]:
         .distinct()
     )
     demand = Rotation.objects.filter(project=OuterRef("pk"), person__isnull=True).filter(
-        _active_on(today) | Q(start__gt=today)
+        active_on_q(today) | Q(start__gt=today)
     )
     return Project.objects.select_related("product_manager").annotate(
         target_count=SubqueryCount(Target.objects.filter(project=OuterRef("pk")).values("pk")),
@@ -102,7 +102,9 @@ def project_team(project: Project) -> QuerySet[User]:
         person_list()
         .filter(
             Q(member_projects=project)
-            | Q(pk__in=Rotation.objects.filter(_active_on(today), project=project).values("person"))
+            | Q(
+                pk__in=Rotation.objects.filter(active_on_q(today), project=project).values("person")
+            )
         )
         .distinct()
     )
@@ -129,7 +131,7 @@ def rotation_list() -> QuerySet[Rotation]:
 
 
 def rotations_active_on(day: datetime.date, queryset: QuerySet[Rotation] | None = None):
-    return (queryset if queryset is not None else rotation_list()).filter(_active_on(day))
+    return (queryset if queryset is not None else rotation_list()).filter(active_on_q(day))
 
 
 def rotations_rolling_off(
@@ -141,6 +143,7 @@ def rotations_rolling_off(
         rotation_list()
         .filter(person__isnull=False, start__lte=today)
         .filter(effective_end__gte=today, effective_end__lte=today + datetime.timedelta(days=days))
+        .exclude(actual_end__lte=today)  # already ended (e.g. by a release today)
         .order_by("effective_end", "id")
     )
 
@@ -172,15 +175,13 @@ def week_start(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 
 
-def weekly_allocation_annotations(weeks: list[datetime.date]) -> dict:
-    """``w0``, ``w1``, ...: a person's summed allocation in each week, one SQL aggregate each."""
+def weekly_allocation_sums(weeks: list[datetime.date], prefix: str = "") -> dict:
+    """``w0``, ``w1``, ...: summed allocation of the rotations overlapping each week, one SQL
+    aggregate per week (``prefix`` reaches the rotations through a relation)."""
     return {
-        f"w{i}": Coalesce(
-            Sum(
-                "rotations__allocation",
-                filter=_overlapping(monday, monday + datetime.timedelta(days=6), "rotations__"),
-            ),
-            0,
+        f"w{i}": Sum(
+            f"{prefix}allocation",
+            filter=overlapping_q(monday, monday + datetime.timedelta(days=6), prefix),
         )
         for i, monday in enumerate(weeks)
     }
@@ -201,11 +202,8 @@ def rotation_warnings(rotation: Rotation, *, today: datetime.date | None = None)
         while monday <= last and len(weeks) < 104:
             weeks.append(monday)
             monday += datetime.timedelta(weeks=1)
-        totals = User.objects.filter(pk=rotation.person_id).aggregate(
-            **{
-                key: expression.source_expressions[0]
-                for key, expression in weekly_allocation_annotations(weeks).items()
-            }
+        totals = Rotation.objects.filter(person_id=rotation.person_id).aggregate(
+            **weekly_allocation_sums(weeks)
         )
         over = [
             weeks[int(key[1:])] for key, total in totals.items() if (total or 0) > OVER_ALLOCATED
@@ -248,11 +246,14 @@ def staffing_timeline(
     first = week_start(today) - datetime.timedelta(weeks=weeks_back)
     weeks = [first + datetime.timedelta(weeks=i) for i in range(weeks_back + weeks_ahead + 1)]
     last = weeks[-1] + datetime.timedelta(days=6)
-    in_window = rotation_list().filter(_overlapping(first, last))
+    in_window = rotation_list().filter(overlapping_q(first, last))
     people = person_list()
     if discipline:
         people = people.filter(profile__discipline=discipline)
-    people = people.annotate(**weekly_allocation_annotations(weeks)).prefetch_related(
+    weekly = weekly_allocation_sums(weeks, "rotations__")
+    people = people.annotate(
+        **{key: Coalesce(total, 0) for key, total in weekly.items()}
+    ).prefetch_related(
         Prefetch(
             "rotations",
             queryset=in_window.filter(person__isnull=False),

@@ -8,7 +8,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from . import health, selectors, services
-from .filters import ProjectFilter, RotationFilter, TakeawayFilter
+from .exceptions import Conflict
+from .filters import ProjectFilter, TakeawayFilter
 from .forms import (
     PhaseChangeForm,
     ProjectForm,
@@ -187,6 +188,9 @@ def project_phase(request: HttpRequest, slug: str) -> HttpResponse:
     if form.is_valid():
         try:
             services.project_change_phase(project=project, actor=request.user, **form.cleaned_data)
+        except Conflict as conflict:
+            messages.error(request, str(conflict))
+            return redirect(project)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -381,7 +385,6 @@ def staffing(request: HttpRequest) -> HttpResponse:
             "back": back,
             "ahead": ahead,
             "over": selectors.OVER_ALLOCATED,
-            "rotation_filter": RotationFilter,
         },
     )
 
@@ -406,10 +409,14 @@ def takeaway_list(request: HttpRequest) -> HttpResponse:
 def takeaway_create(request: HttpRequest) -> HttpResponse:
     require_role(request.user, Role.MEMBER, "share takeaways")
     initial = {}
-    if rotation_id := request.GET.get("rotation"):
+    if (rotation_id := request.GET.get("rotation", "")).isdigit():
         rotation = Rotation.objects.filter(pk=rotation_id, person=request.user).first()
         if rotation:
             initial = {"rotation": rotation.pk, "project": rotation.project_id}
+    elif slug := request.GET.get("project"):
+        initial = {
+            "project": Project.objects.filter(slug=slug).values_list("pk", flat=True).first()
+        }
     form = TakeawayForm(request.POST or None, initial=initial, author=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -428,8 +435,6 @@ def takeaway_edit(request: HttpRequest, pk: int) -> HttpResponse:
     takeaway = get_object_or_404(Takeaway, pk=pk)
     require_role(request.user, Role.MEMBER, "edit takeaways")
     if takeaway.author_id != request.user.pk and not user_has_role(request.user, Role.ADMIN):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied("You can only change your own takeaways.")
     form = TakeawayForm(
         request.POST or None, initial=TakeawayForm.initial_for(takeaway), author=takeaway.author

@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, serializers, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from projects.exceptions import Conflict as DomainConflict
+
 
 class Conflict(exceptions.APIException):
     """A write lost a race with another one (e.g. a concurrent transition)."""
@@ -33,6 +35,8 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(validation_error_detail(exc))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, DomainConflict):
+        exc = Conflict(str(exc) or None)
     return drf_exception_handler(exc, context)
 
 

@@ -89,6 +89,11 @@ class PhaseChangeInputSerializer(serializers.Serializer):
         max_length=5000,
         help_text="Managers: why a failing phase gate is overridden.",
     )
+    expected_phase = serializers.ChoiceField(
+        choices=Phase.choices,
+        required=False,
+        help_text="The phase you saw; if the project moved meanwhile the answer is 409.",
+    )
 
 
 class TargetSerializer(serializers.ModelSerializer):

@@ -5,7 +5,14 @@ whose ``ValidationError``/``PermissionDenied`` the shared exception handler turn
 400/403. Every error response is documented in the schema.
 """
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from django.core.exceptions import ValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -41,8 +48,10 @@ ERRORS_READ = {
     403: OpenApiResponse(ErrorSerializer, description="Not allowed."),
     404: OpenApiResponse(ErrorSerializer, description="No such page."),
 }
-# Any path segment reaches the view, so a malformed id is a JSON 404 rather than an HTML one.
+# Any path segment reaches the view, so a malformed id is a JSON 404 rather than an HTML one;
+# the schema still says the id is an integer.
 LOOKUP_ANY = r"[^/]+"
+ID = [OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)]
 ERRORS_ONE = {
     401: OpenApiResponse(ErrorSerializer, description="Not signed in."),
     403: OpenApiResponse(ErrorSerializer, description="Not allowed."),
@@ -58,15 +67,17 @@ def _crud_schema(serializer, *, writable: bool = True):
     """extend_schema_view arguments documenting each action's error responses."""
     schema = {
         "list": extend_schema(responses={200: serializer(many=True), **ERRORS_READ}),
-        "retrieve": extend_schema(responses={200: serializer, **ERRORS_ONE}),
+        "retrieve": extend_schema(parameters=ID, responses={200: serializer, **ERRORS_ONE}),
     }
     if writable:
         errors_create = {k: v for k, v in ERRORS_WRITE.items() if k != 404}
         schema.update(
             create=extend_schema(responses={201: serializer, **errors_create}),
-            update=extend_schema(responses={200: serializer, **ERRORS_WRITE}),
-            partial_update=extend_schema(responses={200: serializer, **ERRORS_WRITE}),
-            destroy=extend_schema(responses={204: None, **ERRORS_ONE}),
+            update=extend_schema(parameters=ID, responses={200: serializer, **ERRORS_WRITE}),
+            partial_update=extend_schema(
+                parameters=ID, responses={200: serializer, **ERRORS_WRITE}
+            ),
+            destroy=extend_schema(parameters=ID, responses={204: None, **ERRORS_ONE}),
         )
     return schema
 
@@ -118,6 +129,8 @@ class ProjectViewSet(ServiceViewSet):
     serializer_class = ProjectSerializer
     filterset_class = ProjectFilter
     write_role = Role.MANAGER
+    # Projects are archived (a phase), never deleted through the API.
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
     ordering_fields = ["name", "target_release", "updated_at", "phase", "health"]
     ordering = ["name"]
 
@@ -130,17 +143,18 @@ class ProjectViewSet(ServiceViewSet):
     def service_update(self, project, data):
         return services.project_update(project=project, actor=self.request.user, **data)
 
-    def service_delete(self, project):
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied("Projects are archived, not deleted: move the phase to archived.")
-
     @extend_schema(
+        parameters=ID,
         request=PhaseChangeInputSerializer,
-        responses={200: ProjectSerializer, **ERRORS_WRITE},
+        responses={
+            200: ProjectSerializer,
+            **ERRORS_WRITE,
+            409: OpenApiResponse(ErrorSerializer, description="The project moved meanwhile."),
+        },
         description=(
             "Move the project to another phase. 400 when the move is not in the transition "
-            "table or a phase gate fails without an `override_reason`."
+            "table or a phase gate fails without an `override_reason`; 409 when "
+            "`expected_phase` is given and the project has moved on."
         ),
     )
     @action(detail=True, methods=["post"])
@@ -171,15 +185,17 @@ class TargetViewSet(ServiceViewSet):
 
     def service_update(self, target, data):
         if "project" in data and data.pop("project") != target.project:
-            from django.core.exceptions import ValidationError
-
             raise ValidationError({"project": "A target cannot move to another project."})
         return services.target_update(target=target, actor=self.request.user, **data)
 
     def service_delete(self, target):
         services.target_delete(target=target, actor=self.request.user)
 
-    @extend_schema(request=TargetMoveSerializer, responses={200: TargetSerializer, **ERRORS_WRITE})
+    @extend_schema(
+        parameters=ID,
+        request=TargetMoveSerializer,
+        responses={200: TargetSerializer, **ERRORS_WRITE},
+    )
     @action(detail=True, methods=["post"])
     def move(self, request: Request, pk=None) -> Response:
         """Swap the target with its neighbour: ``{"direction": "up" | "down"}``."""
@@ -208,8 +224,6 @@ class RotationViewSet(ServiceViewSet):
 
     def service_update(self, rotation, data):
         if "project" in data and data.pop("project") != rotation.project:
-            from django.core.exceptions import ValidationError
-
             raise ValidationError({"project": "A rotation cannot move to another project."})
         return services.rotation_update(rotation=rotation, actor=self.request.user, **data)
 

@@ -18,6 +18,7 @@ from .rotations import (
     ROTATION_EDITABLE_FIELDS,
     rotation_create,
     rotation_delete,
+    rotation_send_takeaway_request,
     rotation_update,
 )
 from .takeaways import takeaway_create, takeaway_delete, takeaway_update
@@ -39,6 +40,7 @@ __all__ = [
     "project_update",
     "rotation_create",
     "rotation_delete",
+    "rotation_send_takeaway_request",
     "rotation_update",
     "takeaway_create",
     "takeaway_delete",

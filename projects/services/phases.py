@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from ..exceptions import Conflict
 from ..gates import gate_problems
 from ..models import (
     Phase,
@@ -109,6 +110,13 @@ def project_update(*, project: Project, actor: User, **changes: Any) -> Project:
     return project
 
 
+def _enqueue_takeaway_request(rotation_id: int) -> None:
+    """Queue the takeaway email once the release is committed (never for a rolled-back one)."""
+    from ..tasks import rotation_request_takeaway
+
+    transaction.on_commit(lambda: rotation_request_takeaway.delay(rotation_id))
+
+
 def _end_active_rotations(*, project: Project, actor: User, on: datetime.date) -> int:
     """End every rotation active on ``on`` that day and ask each person for a takeaway."""
     active = list(
@@ -131,6 +139,7 @@ def _end_active_rotations(*, project: Project, actor: User, on: datetime.date) -
             data={"actual_end": on.isoformat(), "reason": "project released"},
         )
         if rotation.person_id is not None:
+            _enqueue_takeaway_request(rotation.pk)
             activity_record(
                 actor=actor,
                 verb="asked for a takeaway",
@@ -143,17 +152,30 @@ def _end_active_rotations(*, project: Project, actor: User, on: datetime.date) -
 
 @transaction.atomic
 def project_change_phase(
-    *, project: Project, to: str, actor: User, note: str = "", override_reason: str = ""
+    *,
+    project: Project,
+    to: str,
+    actor: User,
+    note: str = "",
+    override_reason: str = "",
+    expected_phase: str = "",
 ) -> Project:
     """Move a project to another phase; the only code that writes ``Project.phase``.
 
     Enforces: managers only; the move is in ``PHASE_TRANSITIONS``; every registered phase
     gate passes, or a manager gives a non-empty ``override_reason`` (recorded on the
-    :class:`PhaseChange`). Records the change and an activity event. Moving to ``released``
+    :class:`PhaseChange`). With ``expected_phase`` (the phase the caller saw), a project
+    that moved meanwhile raises :class:`~projects.exceptions.Conflict` (a lost race, 409).
+    Records the change and an activity event. Moving to ``released``
     ends every active rotation that day and asks each rotating person for a takeaway.
     """
     require_role(actor, Role.MANAGER, "change a project's phase")
     project = Project.objects.select_for_update().get(pk=project.pk)
+    if expected_phase and expected_phase != project.phase:
+        raise Conflict(
+            f"{project.name} moved to {project.get_phase_display()} meanwhile; "
+            "reload and decide again."
+        )
     if to not in Phase.values:
         raise ValidationError({"to": f"“{to}” is not a phase."})
     if to not in PHASE_TRANSITIONS.get(project.phase, frozenset()):

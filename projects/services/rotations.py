@@ -146,3 +146,43 @@ def rotation_delete(*, rotation: Rotation, actor: User) -> None:
         data={"person": rotation.person_id, "role": rotation.role},
     )
     rotation.delete()
+
+
+def rotation_send_takeaway_request(*, rotation_id: int) -> bool:
+    """Send the "what did you learn?" email for an ended rotation, at most once.
+
+    The row is claimed first (``takeaway_email_sent_at`` set where it was empty); only the
+    claimer sends, so a task that runs twice sends once. If sending fails the claim is
+    released and the error propagates, so the task's retry sends it later.
+    """
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.urls import reverse
+    from django.utils import timezone
+
+    claimed = Rotation.objects.filter(
+        pk=rotation_id,
+        person__isnull=False,
+        takeaway_requested_at__isnull=False,
+        takeaway_email_sent_at__isnull=True,
+    ).update(takeaway_email_sent_at=timezone.now())
+    if not claimed:
+        return False
+    rotation = Rotation.objects.select_related("person", "project").get(pk=rotation_id)
+    link = f"{settings.SITE_URL}{reverse('projects:takeaway-create')}?rotation={rotation.pk}"
+    name = rotation.person.get_short_name() or rotation.person.get_username()
+    try:
+        send_mail(
+            subject=f"What did you learn on {rotation.project.name}?",
+            message=(
+                f"Hi {name},\n\n{rotation.project.name} was released and your rotation as "
+                f"{rotation.role} has ended. Please share a takeaway for the data team:\n\n"
+                f"{link}\n\nTandem"
+            ),
+            from_email=None,
+            recipient_list=[rotation.person.email],
+        )
+    except Exception:
+        Rotation.objects.filter(pk=rotation_id).update(takeaway_email_sent_at=None)
+        raise
+    return True

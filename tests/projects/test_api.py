@@ -310,6 +310,7 @@ def test_list_endpoint_query_budget(api_as, viewer, django_assert_num_queries, k
     [
         ("person=0", 200),
         ("project=424242", 200),
+        ("person=-5", 200),
         ("person=99999999999999999999999", 400),
         ("person=abc", 400),
         ("active_on=2026-02-30", 400),
@@ -336,3 +337,21 @@ def test_malformed_ids_are_json_404s(api_as, manager, path):
     )
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
+
+
+def test_projects_are_archived_not_deleted(api_as, admin_user):
+    project = ProjectFactory()
+    assert api_as(admin_user).delete(f"/api/v1/projects/{project.pk}/").status_code == 405
+    assert Project.objects.filter(pk=project.pk).exists()
+
+
+def test_phase_change_lost_race_is_a_409(api_as, manager):
+    project = ProjectFactory(phase=Phase.IMPLEMENTATION)
+    api = api_as(manager)
+    url = f"/api/v1/projects/{project.pk}/phase/"
+    first = api.post(url, {"to": "released", "expected_phase": "implementation"})
+    assert first.status_code == 200
+    second = api.post(url, {"to": "released", "expected_phase": "implementation"})
+    assert second.status_code == 409
+    assert "meanwhile" in second.json()["detail"]
+    assert PhaseChange.objects.count() == 1

@@ -163,6 +163,7 @@ def test_release_ends_active_rotations(manager):
     assert placeholder.takeaway_requested_at is None
     assert past.actual_end is None and future.actual_end is None
     assert list(selectors.takeaways_requested_of(active.person)) == [active]
+    assert list(selectors.rotations_rolling_off()) == []
     assert Activity.objects.filter(verb="asked for a takeaway").count() == 1
 
 
@@ -395,3 +396,54 @@ def test_takeaway_rotation_must_be_the_authors(member):
     takeaway = services.takeaway_create(actor=member, title="x", text="y", rotation=mine)
     assert takeaway.project == mine.project
     assert timezone.now() >= takeaway.created_at
+
+
+# --- the takeaway request email -----------------------------------------------------------
+
+
+def test_takeaway_request_email_is_sent_once(mailoutbox):
+    rotation = RotationFactory(takeaway_requested_at=timezone.now())
+    assert services.rotation_send_takeaway_request(rotation_id=rotation.pk) is True
+    assert services.rotation_send_takeaway_request(rotation_id=rotation.pk) is False
+    assert len(mailoutbox) == 1
+    assert f"?rotation={rotation.pk}" in mailoutbox[0].body
+    assert mailoutbox[0].to == [rotation.person.email]
+
+
+def test_takeaway_request_email_failure_releases_the_claim(monkeypatch):
+    rotation = RotationFactory(takeaway_requested_at=timezone.now())
+
+    def broken(**kwargs):
+        raise OSError("SMTP down")
+
+    monkeypatch.setattr("django.core.mail.send_mail", broken)
+    with pytest.raises(OSError):
+        services.rotation_send_takeaway_request(rotation_id=rotation.pk)
+    rotation.refresh_from_db()
+    assert rotation.takeaway_email_sent_at is None
+
+
+def test_no_takeaway_email_without_a_request(mailoutbox):
+    rotation = RotationFactory()
+    assert services.rotation_send_takeaway_request(rotation_id=rotation.pk) is False
+    assert mailoutbox == []
+
+
+def test_staffing_timeline_sums_weeks_and_filters_by_discipline():
+    scientist = UserFactory(discipline="data_scientist")
+    engineer = UserFactory(discipline="software_engineer")
+    RotationFactory(person=scientist, allocation=70, start=days(-20), planned_end=days(20))
+    RotationFactory(person=scientist, allocation=50, start=days(0), planned_end=days(40))
+    RotationFactory(person=engineer, allocation=40, start=days(-20), planned_end=days(20))
+    placeholder = RotationFactory(person=None, start=days(7), planned_end=days(30))
+    timeline = selectors.staffing_timeline(discipline="data_scientist")
+    assert len(timeline.weeks) == 25
+    rows = {row["person"]: row for row in timeline.rows}
+    assert engineer not in rows
+    totals = rows[scientist]["totals"]
+    assert totals[timeline.this_week] == 120
+    assert max(totals) == 120 and min(totals) == 0
+    assert len(rows[scientist]["bars"]) == 2
+    assert timeline.placeholders == [placeholder]
+    everyone = selectors.staffing_timeline()
+    assert engineer in {row["person"] for row in everyone.rows}

@@ -354,6 +354,7 @@ PAGE_BUDGETS = {
     "project-detail": 6,
     "project-team": 6,
     "project-timeline": 6,
+    "project-takeaways": 6,
     "staffing": 7,
     "takeaway-list": 7,
     "dashboard": 9,
@@ -374,7 +375,7 @@ def test_page_query_budget(client, manager, django_assert_num_queries, page, siz
     client.force_login(manager)
     if page == "dashboard":
         url = reverse("dashboard")
-    elif page in ("project-detail", "project-team", "project-timeline"):
+    elif page.startswith("project-") and page != "project-list":
         url = reverse(f"projects:{page}", kwargs={"slug": first.slug})
     else:
         url = reverse(f"projects:{page}")
@@ -394,3 +395,33 @@ def test_seed_is_idempotent_and_realistic():
 
     assert User.objects.count() >= 8
     assert Rotation.objects.filter(person__isnull=True).exists()
+
+
+def test_admin_pages_for_every_model_render(client, admin_user):
+    project = ProjectFactory()
+    TargetFactory(project=project)
+    RotationFactory(project=project)
+    TakeawayFactory(project=project)
+    Activity.objects.create(verb="did", project=project)
+    PhaseChange.objects.create(project=project, from_phase="research", to_phase="prototype")
+    client.force_login(admin_user)
+    for model in ("project", "phasechange", "target", "rotation", "takeaway", "activity"):
+        assert client.get(f"/admin/projects/{model}/").status_code == 200, model
+    assert client.get(f"/admin/projects/project/{project.pk}/change/").status_code == 200
+    assert client.get("/admin/projects/project/add/").status_code == 200
+
+
+def test_phase_form_lost_race_says_so(login, manager):
+    project = ProjectFactory(phase=Phase.PROTOTYPE)
+    client = login(manager)
+    page = client.get(project.get_absolute_url()).content.decode()
+    assert 'name="expected_phase" value="prototype"' in page
+    Project.objects.filter(pk=project.pk).update(phase=Phase.ARCHIVED)
+    response = client.post(
+        reverse("projects:project-phase", args=[project.slug]),
+        {"to": "research", "expected_phase": "prototype"},
+        follow=True,
+    )
+    assert any("meanwhile" in str(m) for m in response.context["messages"])
+    project.refresh_from_db()
+    assert project.phase == Phase.ARCHIVED
