@@ -14,3 +14,7 @@ class ResearchConfig(AppConfig):
         from .gates import promoted_idea_gate
 
         register_gate(promoted_idea_gate, entering=Phase.IMPLEMENTATION)
+
+        from projects.tabs import register_tab
+
+        register_tab(key="board", label="Board", url_name="research:project-boards", order=30)

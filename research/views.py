@@ -9,11 +9,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from projects.models import Project
+from projects.tabs import project_tabs
 
 from . import selectors, services
 from .forms import (
@@ -38,14 +39,6 @@ def _errors_to_form(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages_)
     else:
         form.add_error(None, error.messages)
-
-
-def _project_url(project: Project) -> str:
-    """The project page once the projects slice provides it; the board list until then."""
-    try:
-        return project.get_absolute_url()
-    except NoReverseMatch:
-        return reverse("research:project-boards", kwargs={"slug": project.slug})
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -86,8 +79,10 @@ def project_boards(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "title": f"Boards · {project.name}",
             "project": project,
-            "project_url": _project_url(project),
+            "tabs": project_tabs(project, "board"),
+            "project_url": project.get_absolute_url(),
             "boards": selectors.boards_for_project(project),
+            "tasks": selectors.tasks_for_project(project),
             "form": form,
             "can_manage": can_manage_boards(request.user),
         },
@@ -142,7 +137,7 @@ def board_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "title": board.title,
             "board": board,
             "project": board.project,
-            "project_url": _project_url(board.project),
+            "project_url": board.project.get_absolute_url(),
             "columns": columns,
             "metrics": metrics,
             "leaders": leaders,
@@ -285,7 +280,7 @@ def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "idea": idea,
             "board": idea.board,
             "project": idea.board.project,
-            "project_url": _project_url(idea.board.project),
+            "project_url": idea.board.project.get_absolute_url(),
             "since_days": since_days,
             "charts": charts,
             "readings": selectors.idea_readings(idea),

@@ -304,3 +304,22 @@ def test_promoting_a_proposed_idea_is_refused_on_the_board(client, manager, boar
     )
     assert "was not moved" in response.content.decode()
     assert Idea.objects.get(pk=idea.pk).status == Status.PROPOSED
+
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_project_board_tab_lists_boards_and_tasks_in_constant_queries(
+    client, viewer, size, django_assert_num_queries
+):
+    project = ProjectFactory()
+    for n in range(size):
+        idea = IdeaFactory(board=BoardFactory(project=project), status="promoted")
+        Task.objects.create(idea=idea, title=f"Task {n}", position=n)
+    client.force_login(viewer)
+    url = reverse("research:project-boards", args=[project.slug])
+    # session, user, profile, project, boards with counts, tasks with idea and owner
+    with django_assert_num_queries(6):
+        response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count("Task ") >= size
+    assert 'aria-current="page"' in page and ">Board<" in page
