@@ -221,6 +221,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Swagger UI from the sidecar package: every asset is served locally.
     "SWAGGER_UI_DIST": "SIDECAR",
+    # One schema name per choice set, whichever field uses it.
+    "ENUM_NAME_OVERRIDES": {
+        "PhaseEnum": "projects.models.Phase",
+        "MetricDirectionEnum": "research.models.Direction",
+    },
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
