@@ -158,7 +158,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
-USE_I18N = True
+# English only: skipping translation machinery saves a lookup per rendered value.
+USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
