@@ -50,22 +50,30 @@ def changes_research_data(service: Callable) -> Callable:
 
 
 def cached_bytes(key: str, build: Callable[[], bytes], *, seconds: int) -> bytes:
-    """``build()``'s bytes, cached under ``key`` for the current data version and time bucket."""
+    """``build()``'s bytes, cached under ``key`` for the current data version and time bucket.
+
+    The entry carries the version it was built at, so the stamp and the entry come back in
+    one round trip and a stale entry is simply rebuilt.
+    """
     if seconds <= 0:
         return build()
+    bucket = int(time.time() // seconds)
+    digest = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()
+    entry_key = f"research:cached:{bucket}:{digest}"
     try:
-        version = cache.get_or_set(VERSION_KEY, 1, timeout=None)
-        bucket = int(time.time() // seconds)
-        digest = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()
-        full_key = f"research:cached:{version}:{bucket}:{digest}"
-        body = cache.get(full_key)
+        found = cache.get_many([VERSION_KEY, entry_key])
     except Exception:
         logger.warning("research cache unavailable; computing", exc_info=True)
         return build()
-    if body is None:
-        body = build()
-        try:
-            cache.set(full_key, body, timeout=seconds * 2)
-        except Exception:
-            logger.warning("could not store a research cache entry", exc_info=True)
+    version = found.get(VERSION_KEY)
+    entry = found.get(entry_key)
+    if version is not None and entry is not None and entry[0] == version:
+        return entry[1]
+    if version is None:
+        version = cache.get_or_set(VERSION_KEY, 1, timeout=None)
+    body = build()
+    try:
+        cache.set(entry_key, (version, body), timeout=seconds * 2)
+    except Exception:
+        logger.warning("could not store a research cache entry", exc_info=True)
     return body

@@ -152,3 +152,14 @@ def test_openapi_schema_generates_without_warnings(tmp_path):
 
     call_command("spectacular", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
     assert "/api/v1/readings/" in (tmp_path / "schema.yml").read_text()
+
+
+def test_api_rate_limit_answers_429_with_retry_after(api_as, member, monkeypatch):
+    from projects.api.throttling import UserRateThrottle
+
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "3/day", "anon": "3/day"})
+    api = api_as(member)
+    statuses = [api.get("/api/v1/me/").status_code for _ in range(5)]
+    assert statuses == [200, 200, 200, 429, 429]
+    limited = api.get("/api/v1/me/")
+    assert int(limited["Retry-After"]) > 0
