@@ -1,9 +1,13 @@
 """Browser tests in real Chromium (Debian's package) driven by Playwright.
 
-Adding a flow: write a test that takes ``visit`` (or ``browser`` for a custom context),
-opens pages as the right person with ``visit(user, path)``, and ends with
-``assert_accessible(page)`` on every main page it shows. ``save_screenshot`` keeps the
-README's pictures current.
+Adding a flow: make a file ``test_<area>_flow.py`` with
+``pytestmark = pytest.mark.django_db(transaction=True)``; build the data with the factories
+(``person`` gives people fixed names), open pages as the right person with
+``visit(user, path)``, act through roles, labels and visible text, and call
+``assert_accessible(page)`` on every page the flow shows. Add each new main page to
+``test_accessibility.PAGES`` too. ``forged_post`` checks a refused write, ``expect_message``
+the flash a write answers with, ``save_screenshot`` keeps the README's pictures current
+(``test_screenshots`` shows the seeded demo workspace, so images do not churn).
 """
 
 import os
@@ -14,7 +18,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.test import Client
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+
+from projects.models import Discipline, Role
+from tests.factories import UserFactory
 
 E2E_DIR = Path(__file__).resolve().parent
 AXE_JS = E2E_DIR / "vendor" / "axe.min.js"
@@ -50,6 +57,30 @@ def _chromium_path() -> str:
             "(make test installs it; or apt-get install chromium)."
         )
     return path
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Flows create people (and seed_demo six): the production hasher would dominate."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def person():
+    """``person(username, "First Last", role=..., discipline=...)``: a user with a fixed name,
+    so pages (and screenshots) read the same on every run."""
+
+    def make(username: str, name: str, role: str = Role.MEMBER, discipline: str = ""):
+        first, _, last = name.partition(" ")
+        return UserFactory(
+            username=username,
+            first_name=first,
+            last_name=last,
+            role=role,
+            discipline=discipline or Discipline.DATA_SCIENTIST,
+        )
+
+    return make
 
 
 @pytest.fixture(scope="session")
@@ -107,12 +138,62 @@ def assert_accessible(page: Page) -> None:
     assert not bad, f"axe found serious/critical violations on {page.url}:\n{report}"
 
 
-def assert_no_horizontal_overflow(page: Page, allow: str = "") -> None:
-    """The page body fits the viewport; only elements matching ``allow`` may scroll inside."""
+def assert_no_horizontal_overflow(page: Page) -> None:
+    """The page body fits the viewport (wide content scrolls inside its own container)."""
     overflow = page.evaluate(
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 1, f"{page.url} is {overflow}px wider than the viewport"
+
+
+def assert_scrolls_horizontally(container: Locator) -> None:
+    """``container`` is wider inside than on screen, and really scrolls sideways."""
+    widths = container.evaluate("el => [el.scrollWidth, el.clientWidth]")
+    assert widths[0] > widths[1] + 1, f"not wider than its box: {widths}"
+    moved = container.evaluate("el => { el.scrollLeft = 200; return el.scrollLeft; }")
+    assert moved > 0, "the container did not scroll"
+    container.evaluate("el => { el.scrollLeft = 0; }")
+
+
+def assert_focus_visible(page: Page) -> None:
+    """The focused element draws a visible focus indicator (an outline or a ring)."""
+    style = page.evaluate(
+        """() => {
+            const s = getComputedStyle(document.activeElement);
+            return {tag: document.activeElement.tagName, outline: s.outlineStyle,
+                    width: s.outlineWidth, shadow: s.boxShadow};
+        }"""
+    )
+    has_outline = style["outline"] != "none" and style["width"] not in ("0px", "")
+    assert has_outline or style["shadow"] != "none", f"no visible focus on {style}"
+
+
+def expect_message(page: Page, text: str) -> None:
+    """The flash message (or alert) a write answers with contains ``text``."""
+    expect(
+        page.locator(".message, [role=alert], [role=status]").filter(has_text=text).first
+    ).to_be_visible()
+
+
+def expect_form_error(page: Page, text: str) -> None:
+    """A form came back with an error (on a field or the whole form) containing ``text``."""
+    expect(page.locator(".field-error, .form-errors").filter(has_text=text).first).to_be_visible()
+
+
+def forged_post(page: Page, path: str, data: dict[str, str] | None = None) -> int:
+    """POST ``data`` to ``path`` from ``page`` with the page's valid CSRF token, as a person
+    crafting the request by hand would; returns the HTTP status."""
+    return page.evaluate(
+        """async ([path, data]) => {
+            const token = document.querySelector("input[name=csrfmiddlewaretoken]").value;
+            const body = new FormData();
+            for (const [key, value] of Object.entries(data)) body.append(key, value);
+            const response = await fetch(path, {method: "POST", body, redirect: "manual",
+                headers: {"X-CSRFToken": token}, credentials: "same-origin"});
+            return response.status;
+        }""",
+        [path, data or {}],
+    )
 
 
 def save_screenshot(page: Page, name: str) -> None:
