@@ -10,18 +10,31 @@ the flash a write answers with, ``save_screenshot`` keeps the README's pictures 
 (``test_screenshots`` shows the seeded demo workspace, so images do not churn).
 """
 
+import datetime
 import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
-from projects.models import Discipline, Role
-from tests.factories import UserFactory
+from projects import services as project_services
+from projects.models import Discipline, Phase, Role
+from tests.factories import (
+    BoardFactory,
+    IdeaFactory,
+    MetricFactory,
+    ProjectFactory,
+    ReadingFactory,
+    RotationFactory,
+    TakeawayFactory,
+    UserFactory,
+)
 
 E2E_DIR = Path(__file__).resolve().parent
 AXE_JS = E2E_DIR / "vendor" / "axe.min.js"
@@ -83,6 +96,89 @@ def person():
     return make
 
 
+@pytest.fixture
+def workspace(person) -> SimpleNamespace:
+    """A small realistic workspace with fixed names: a manager, two scientists, an engineer
+    and a viewer; a project in prototype with targets, a team, a placeholder and a takeaway;
+    a board with two metrics and ideas in several columns, with readings over two weeks,
+    and a shortlisted and a promoted idea (with tasks)."""
+    from research.models import Task
+
+    maya = person("maya", "Maya Okafor", role=Role.MANAGER, discipline=Discipline.MANAGER)
+    sam = person("sam", "Sam Lindqvist", discipline=Discipline.DATA_SCIENTIST)
+    priya = person("priya", "Priya Raman", discipline=Discipline.DATA_SCIENTIST)
+    eli = person("eli", "Eli Navarro", discipline=Discipline.SOFTWARE_ENGINEER)
+    vic = person("vic", "Vic Moreau", role=Role.VIEWER, discipline=Discipline.PRODUCT_MANAGER)
+    today = datetime.date.today()
+    project = ProjectFactory(
+        name="Churn radar",
+        slug="churn-radar",
+        summary="Spot customers about to leave, early enough to help them.",
+        customer_value="Fewer surprise cancellations.",
+        product_manager=maya,
+        phase=Phase.PROTOTYPE,
+        target_release=today + datetime.timedelta(days=90),
+    )
+    for kind, text in [
+        ("target", "Customers at risk get a useful offer before they cancel."),
+        ("scenario", "A support agent sees the top three reasons a customer is at risk."),
+    ]:
+        project_services.target_create(project=project, actor=maya, kind=kind, text=text)
+    RotationFactory(project=project, person=sam, role="Data scientist", allocation=80)
+    RotationFactory(project=project, person=priya, role="Data scientist", allocation=50)
+    RotationFactory(
+        project=project,
+        person=eli,
+        role="Backend engineer",
+        start=today + datetime.timedelta(days=14),
+        allocation=60,
+    )
+    RotationFactory(project=project, person=None, role="ML engineer", allocation=50)
+    ProjectFactory(name="Basket size", slug="basket-size", product_manager=maya)
+    TakeawayFactory(
+        author=sam,
+        project=project,
+        title="Leakage hides in timestamps",
+        text="Build features **as of** the prediction date, never after it.",
+        tags=",features,leakage,",
+    )
+
+    board = BoardFactory(
+        project=project,
+        title="Which model predicts churn?",
+        question="Which model predicts a cancellation 30 days ahead best?",
+        gain_bar=2.0,
+    )
+    auc = MetricFactory(board=board, name="AUC", baseline=0.80, target=0.88)
+    recall = MetricFactory(board=board, name="Recall at 10 %", baseline=0.40, target=None)
+    board.primary_metric = auc
+    board.save(update_fields=["primary_metric"])
+    ideas = {}
+    for title, owner, status, maturity, values in [
+        ("Gradient boosting on usage", sam, "shortlisted", "offline", [0.81, 0.84, 0.86]),
+        ("Survival model", priya, "exploring", "notebook", [0.80, 0.79]),
+        ("Sequence model on events", sam, "proposed", "idea", []),
+        ("Logistic baseline refresh", priya, "promoted", "ab_tested", [0.82, 0.83]),
+        ("Rules from support tickets", sam, "dropped", "idea", [0.78]),
+    ]:
+        ideas[title] = IdeaFactory(
+            board=board, title=title, owner=owner, status=status, maturity=maturity,
+            hypothesis="If we use what customers do, not who they are, AUC improves.",
+            dropped_reason="Too few tickets per customer." if status == "dropped" else "",
+        )  # fmt: skip
+        for days_ago, value in zip([13, 8, 1], values, strict=False):
+            at = timezone.now() - datetime.timedelta(days=days_ago)
+            ReadingFactory(idea=ideas[title], metric=auc, value=value, recorded_at=at)
+            ReadingFactory(idea=ideas[title], metric=recall, value=value - 0.4, recorded_at=at)
+    promoted = ideas["Logistic baseline refresh"]
+    Task.objects.create(idea=promoted, title="Nightly feature job", owner=eli, position=0)
+    Task.objects.create(idea=promoted, title="Scoring endpoint", owner=eli, position=1)
+    return SimpleNamespace(
+        maya=maya, sam=sam, priya=priya, eli=eli, vic=vic, project=project, board=board,
+        metric=auc, ideas=ideas, idea=ideas["Gradient boosting on usage"],
+    )  # fmt: skip
+
+
 @pytest.fixture(scope="session")
 def browser() -> Browser:
     # Sync Playwright runs an event loop in this thread; Django's ORM calls made by the
@@ -108,6 +204,8 @@ def visit(browser, live_server) -> Callable[..., Page]:
     def open_page(user, path: str = "/", viewport: str = "laptop") -> Page:
         context = browser.new_context(viewport=VIEWPORTS[viewport], base_url=live_server.url)
         contexts.append(context)
+        # axe-core rides along on every document: cheaper than injecting it per check.
+        context.add_init_script(path=str(AXE_JS))
         if user is not None:
             client = Client()
             client.force_login(user)
@@ -127,7 +225,8 @@ def visit(browser, live_server) -> Callable[..., Page]:
 
 def assert_accessible(page: Page) -> None:
     """Run axe-core on the page; fail on any serious or critical violation."""
-    page.add_script_tag(path=str(AXE_JS))
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE_JS))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
     report = "\n".join(
