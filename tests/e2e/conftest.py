@@ -295,7 +295,7 @@ def forged_post(page: Page, path: str, data: dict[str, str] | None = None) -> in
     )
 
 
-def save_screenshot(page: Page, name: str) -> None:
-    """Save a full-page screenshot for the README under docs/screenshots/."""
+def save_screenshot(page: Page, name: str, full_page: bool = True) -> None:
+    """Save a screenshot (the whole page, or only the window) under docs/screenshots/."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
