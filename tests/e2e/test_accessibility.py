@@ -8,13 +8,19 @@ page is one test that checks both widths on one signed-in page (resize and reloa
 the set-up of a test per width, and the report still names the width that failed.
 """
 
+import re
 from collections.abc import Callable
 from typing import NamedTuple
 
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import VIEWPORTS, assert_accessible, assert_no_horizontal_overflow
+from .conftest import (
+    VIEWPORTS,
+    assert_accessible,
+    assert_focus_visible,
+    assert_no_horizontal_overflow,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -71,3 +77,27 @@ def test_main_page_is_accessible_and_fits_laptop_and_phone(visit, workspace, nam
             assert_no_horizontal_overflow(page)
         except AssertionError as error:
             raise AssertionError(f"at {viewport} width ({size['width']} px): {error}") from None
+
+
+@pytest.mark.parametrize("name", ["project-overview", "board", "idea"])
+def test_keyboard_focus_is_always_visible(visit, workspace, name):
+    """Tabbing through the first controls of the page, each one shows where focus is."""
+    main_page = PAGES[name]
+    page = visit(getattr(workspace, main_page.who), main_page.path(workspace))
+    for _ in range(25):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement === document.body"):
+            break  # past the last control
+        assert_focus_visible(page)
+
+
+def test_metric_changes_are_told_by_arrow_and_word_not_colour_alone(visit, workspace):
+    page = visit(workspace.sam, workspace.board.get_absolute_url())
+    deltas = page.locator(".idea-card .delta")
+    expect(deltas.first).to_be_visible()
+    for text in deltas.all_inner_texts():
+        assert (
+            re.search(r"[↑↓→].*\b(better|worse|unchanged)\b", text)
+            or "No readings" in text
+            or "no reading" in text
+        ), text

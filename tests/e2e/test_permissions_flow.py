@@ -3,51 +3,24 @@
 import pytest
 from playwright.sync_api import expect
 
-from projects.models import Discipline, Phase, Role, Rotation
+from projects.models import Phase, Rotation
 from research.models import Idea, Reading
-from tests.factories import (
-    BoardFactory,
-    IdeaFactory,
-    MetricFactory,
-    ProjectFactory,
-    RotationFactory,
-    TargetFactory,
-)
 
 from .conftest import assert_accessible, forged_post
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def workspace(person):
-    sam = person("sam", "Sam Lindqvist", discipline=Discipline.DATA_SCIENTIST)
-    project = ProjectFactory(name="Churn radar", slug="churn-radar")
-    TargetFactory(project=project, text="Customers at risk get an offer.")
-    RotationFactory(project=project, person=sam)
-    board = BoardFactory(project=project, title="Which model predicts churn?")
-    metric = MetricFactory(board=board, name="AUC")
-    board.primary_metric = metric
-    board.save(update_fields=["primary_metric"])
-    idea = IdeaFactory(board=board, owner=sam, title="Gradient boosting", status="exploring")
-    return {"project": project, "board": board, "metric": metric, "idea": idea}
+def test_a_viewer_sees_no_write_controls(visit, workspace):
+    project, board, idea = workspace.project, workspace.board, workspace.idea
 
-
-@pytest.fixture
-def vic(person):
-    return person("vic", "Vic Moreau", role=Role.VIEWER, discipline=Discipline.PRODUCT_MANAGER)
-
-
-def test_a_viewer_sees_no_write_controls(visit, vic, workspace):
-    project, board, idea = workspace["project"], workspace["board"], workspace["idea"]
-
-    page = visit(vic, "/projects/")
+    page = visit(workspace.vic, "/projects/")
     expect(page.get_by_role("link", name="Churn radar")).to_be_visible()
     expect(page.get_by_text("New project")).to_have_count(0)
 
     page.goto(project.get_absolute_url())
     expect(page.get_by_role("heading", level=1)).to_have_text("Churn radar")
-    expect(page.get_by_text("Customers at risk get an offer.")).to_be_visible()
+    expect(page.get_by_text("Customers at risk get a useful offer")).to_be_visible()
     expect(page.get_by_role("button", name="Change phase")).to_have_count(0)
     expect(page.get_by_text("Add a target or scenario")).to_have_count(0)
     expect(page.get_by_text("Edit project")).to_have_count(0)
@@ -61,14 +34,14 @@ def test_a_viewer_sees_no_write_controls(visit, vic, workspace):
     expect(page.get_by_text("Add rotation or placeholder")).to_have_count(0)
 
     page.goto(board.get_absolute_url())
-    expect(page.get_by_role("link", name="Gradient boosting")).to_be_visible()
+    expect(page.locator(".idea-card", has_text="Gradient boosting on usage")).to_be_visible()
     expect(page.locator(".idea-card[draggable=true]")).to_have_count(0)
     expect(page.locator(".card-move")).to_have_count(0)
     for panel in ("Propose an idea", "Add a metric", "Board settings"):
         expect(page.get_by_text(panel)).to_have_count(0)
 
     page.goto(idea.get_absolute_url())
-    expect(page.get_by_role("heading", level=1)).to_have_text("Gradient boosting")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Gradient boosting on usage")
     expect(page.get_by_role("button", name="Move")).to_have_count(0)
     expect(page.get_by_text("Add a reading")).to_have_count(0)
     expect(page.get_by_text("Add a task")).to_have_count(0)
@@ -76,11 +49,12 @@ def test_a_viewer_sees_no_write_controls(visit, vic, workspace):
     assert_accessible(page)
 
 
-def test_a_viewers_forged_posts_are_refused(visit, vic, workspace, person):
-    project, board, idea = workspace["project"], workspace["board"], workspace["idea"]
-    page = visit(vic, "/")  # any page: it carries a valid CSRF token (the log-out form)
+def test_a_viewers_forged_posts_are_refused(visit, workspace):
+    project, board, idea = workspace.project, workspace.board, workspace.idea
+    readings = Reading.objects.count()
+    page = visit(workspace.vic, "/")  # any page: it carries a valid CSRF token (the log-out form)
     forged = {
-        f"/projects/{project.slug}/phase/": {"to": Phase.PROTOTYPE},
+        f"/projects/{project.slug}/phase/": {"to": Phase.IMPLEMENTATION},
         f"/projects/{project.slug}/targets/": {"kind": "target", "text": "Forged"},
         f"/projects/{project.slug}/edit/": {"name": "Forged", "health": "on_track"},
         "/projects/new/": {"name": "Forged", "health": "on_track"},
@@ -94,7 +68,7 @@ def test_a_viewers_forged_posts_are_refused(visit, vic, workspace, person):
         f"/research/boards/{board.pk}/metrics/": {"name": "Forged", "direction": "higher"},
         f"/research/ideas/{idea.pk}/move/": {"to": "prototyping"},
         f"/research/ideas/{idea.pk}/readings/": {
-            "metric": str(workspace["metric"].pk),
+            "metric": str(workspace.metric.pk),
             "value": "0.99",
         },
         f"/research/ideas/{idea.pk}/promote/": {"tasks-TOTAL_FORMS": "0"},
@@ -103,17 +77,16 @@ def test_a_viewers_forged_posts_are_refused(visit, vic, workspace, person):
     assert refused == dict.fromkeys(forged, 403)
 
     project.refresh_from_db()
-    assert project.phase == Phase.RESEARCH
+    assert project.phase == Phase.PROTOTYPE
     assert project.name == "Churn radar"
     assert not project.targets.filter(text="Forged").exists()
     assert not Rotation.objects.filter(role="Forged").exists()
     assert not Idea.objects.filter(title="Forged").exists()
-    assert Idea.objects.get(pk=idea.pk).status == "exploring"
-    assert not Reading.objects.exists()
+    assert Idea.objects.get(pk=idea.pk).status == "shortlisted"
+    assert Reading.objects.count() == readings
 
-    # A member who does not own the idea is refused moving it too.
-    eli = person("eli", "Eli Navarro", discipline=Discipline.SOFTWARE_ENGINEER)
-    page = visit(eli, board.get_absolute_url())
-    expect(page.locator(".card-move")).to_have_count(0)
+    # A member who does not own the idea gets no Move control on it, and is refused too.
+    page = visit(workspace.eli, board.get_absolute_url())
+    expect(page.locator(f"#idea-{idea.pk} .card-move")).to_have_count(0)
     assert forged_post(page, f"/research/ideas/{idea.pk}/move/", {"to": "prototyping"}) == 403
-    assert Idea.objects.get(pk=idea.pk).status == "exploring"
+    assert Idea.objects.get(pk=idea.pk).status == "shortlisted"
