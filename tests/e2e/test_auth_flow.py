@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import assert_accessible, assert_no_horizontal_overflow, save_screenshot
+from .conftest import assert_accessible, assert_no_horizontal_overflow
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,4 +36,3 @@ def test_dashboard_is_accessible_and_fits(visit, manager, viewport):
     expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
     assert_accessible(page)
     assert_no_horizontal_overflow(page)
-    save_screenshot(page, f"dashboard-{viewport}")

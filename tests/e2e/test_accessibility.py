@@ -1,0 +1,103 @@
+"""Every main page, at laptop (1440 px) and phone (390 px) width: axe-core finds no serious
+or critical violation, and the page body does not overflow sideways (wide content scrolls
+inside its own container).
+
+A new page goes into ``PAGES``: an id, who looks at it (the role that sees the most
+controls), its path in the ``workspace`` fixture's data, and a word of its heading. Each
+page is one test that checks both widths on one signed-in page (resize and reload): half
+the set-up of a test per width, and the report still names the width that failed.
+"""
+
+import re
+from collections.abc import Callable
+from typing import NamedTuple
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import (
+    VIEWPORTS,
+    assert_accessible,
+    assert_focus_visible,
+    assert_no_horizontal_overflow,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class MainPage(NamedTuple):
+    who: str
+    path: Callable
+    heading: str
+
+
+PAGES = {
+    "dashboard": MainPage("maya", lambda ws: "/", "Welcome"),
+    "project-list": MainPage("maya", lambda ws: "/projects/", "Projects"),
+    "project-form": MainPage("maya", lambda ws: "/projects/new/", "New project"),
+    "project-edit": MainPage(
+        "maya", lambda ws: f"/projects/{ws.project.slug}/edit/", "Edit Churn radar"
+    ),
+    "project-overview": MainPage("maya", lambda ws: ws.project.get_absolute_url(), "Churn radar"),
+    "project-team": MainPage("maya", lambda ws: f"/projects/{ws.project.slug}/team/", "Churn"),
+    "project-takeaways": MainPage(
+        "maya", lambda ws: f"/projects/{ws.project.slug}/takeaways/", "Churn radar"
+    ),
+    "project-timeline": MainPage(
+        "maya", lambda ws: f"/projects/{ws.project.slug}/timeline/", "Churn radar"
+    ),
+    "rotation-form": MainPage(
+        "maya", lambda ws: f"/projects/rotations/new/?project={ws.project.slug}", "rotation"
+    ),
+    "staffing": MainPage("maya", lambda ws: "/projects/staffing/", "Staffing"),
+    "takeaways": MainPage("sam", lambda ws: "/projects/takeaways/", "Takeaways"),
+    "takeaway-form": MainPage("sam", lambda ws: "/projects/takeaways/new/", "takeaway"),
+    "board-list": MainPage(
+        "maya", lambda ws: f"/research/projects/{ws.project.slug}/boards/", "Research boards"
+    ),
+    "board": MainPage("maya", lambda ws: ws.board.get_absolute_url(), "Which model"),
+    "idea": MainPage("sam", lambda ws: ws.idea.get_absolute_url(), "Gradient boosting"),
+    "idea-edit": MainPage("sam", lambda ws: f"/research/ideas/{ws.idea.pk}/edit/", "Edit"),
+    "idea-promote": MainPage("sam", lambda ws: f"/research/ideas/{ws.idea.pk}/promote/", "Promote"),
+    "viewer-board": MainPage("vic", lambda ws: ws.board.get_absolute_url(), "Which model"),
+}
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_main_page_is_accessible_and_fits_laptop_and_phone(visit, workspace, name):
+    main_page = PAGES[name]
+    page = visit(getattr(workspace, main_page.who), main_page.path(workspace))
+    for viewport, size in VIEWPORTS.items():
+        if page.viewport_size != size:
+            page.set_viewport_size(size)
+            page.reload()
+        expect(page.get_by_role("heading", level=1)).to_contain_text(main_page.heading)
+        try:
+            assert_accessible(page)
+            assert_no_horizontal_overflow(page)
+        except AssertionError as error:
+            raise AssertionError(f"at {viewport} width ({size['width']} px): {error}") from None
+
+
+@pytest.mark.parametrize("name", ["project-overview", "board", "idea"])
+def test_keyboard_focus_is_always_visible(visit, workspace, name):
+    """Tabbing through the first controls of the page, each one shows where focus is."""
+    main_page = PAGES[name]
+    page = visit(getattr(workspace, main_page.who), main_page.path(workspace))
+    for _ in range(25):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement === document.body"):
+            break  # past the last control
+        assert_focus_visible(page)
+
+
+def test_metric_changes_are_told_by_arrow_and_word_not_colour_alone(visit, workspace):
+    page = visit(workspace.sam, workspace.board.get_absolute_url())
+    deltas = page.locator(".idea-card .delta")
+    expect(deltas.first).to_be_visible()
+    for text in deltas.all_inner_texts():
+        assert (
+            re.search(r"[↑↓→].*\b(better|worse|unchanged)\b", text)
+            or "No readings" in text
+            or "no reading" in text
+        ), text
