@@ -53,7 +53,7 @@ PAGES = {
     "takeaways": MainPage("sam", lambda ws: "/projects/takeaways/", "Takeaways"),
     "takeaway-form": MainPage("sam", lambda ws: "/projects/takeaways/new/", "takeaway"),
     "board-list": MainPage(
-        "maya", lambda ws: f"/research/projects/{ws.project.slug}/boards/", "Research boards"
+        "maya", lambda ws: f"/research/projects/{ws.project.slug}/boards/", "Churn radar"
     ),
     "board": MainPage("maya", lambda ws: ws.board.get_absolute_url(), "Which model"),
     "idea": MainPage("sam", lambda ws: ws.idea.get_absolute_url(), "Gradient boosting"),
