@@ -1,5 +1,8 @@
 """HTML forms of the research app: parse input only; the services hold the rules."""
 
+import csv
+import io
+
 from django import forms
 from django.contrib.auth.models import User
 
@@ -159,3 +162,73 @@ class PromoteTaskForm(TaskForm):
 
 
 PromoteFormSet = forms.formset_factory(PromoteTaskForm, extra=4, max_num=30)
+
+
+class ReadingImportForm(forms.Form):
+    """A CSV of readings for one board; rows name ideas and metrics by id or by title/name.
+
+    Parsing and name resolution happen here (it is input); every rule about readings is
+    checked by ``services.readings_ingest``, the same code the API's bulk endpoint uses.
+    """
+
+    MAX_BYTES = 5 * 1024 * 1024
+    REQUIRED = ("idea", "metric", "value")
+
+    file = forms.FileField(
+        label="CSV file",
+        help_text="Columns: idea, metric, value, and optionally recorded_at (ISO 8601), note "
+        "and source. Ideas and metrics by id, or by their title and name on this board. "
+        "Up to 10,000 rows; all or nothing.",
+    )
+
+    def __init__(self, *args, board=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.board = board
+        self.items: list[dict] = []
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError("The file is larger than 5 MB; split it.")
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise forms.ValidationError("Save the file as UTF-8 text (CSV).") from exc
+        reader = csv.DictReader(io.StringIO(text))
+        headers = {(name or "").strip().lower() for name in reader.fieldnames or []}
+        missing = [name for name in self.REQUIRED if name not in headers]
+        if missing:
+            raise forms.ValidationError(
+                f"The first line must name the columns; missing: {', '.join(missing)}."
+            )
+        ideas = self._lookup(self.board.ideas.values_list("pk", "title"))
+        metrics = self._lookup(self.board.metrics.values_list("pk", "name"))
+        problems: list[str] = []
+        for line, raw in enumerate(reader, start=2):
+            row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
+            item = {k: row[k] for k in ("recorded_at", "note", "source") if row.get(k)}
+            for field, table, noun in (("idea", ideas, "idea"), ("metric", metrics, "metric")):
+                item[field] = table.get(row.get(field, "").casefold())
+                if item[field] is None:
+                    problems.append(f"Line {line}: no {noun} “{row.get(field, '')}” on this board.")
+            try:
+                item["value"] = float(row.get("value", ""))
+            except ValueError:
+                item["value"] = row.get("value", "")  # the service says what is wrong with it
+            self.items.append(item)
+        if problems:
+            shown = problems[:20]
+            if len(problems) > 20:
+                shown.append(f"… and {len(problems) - 20} more lines.")
+            raise forms.ValidationError(shown)
+        if not self.items:
+            raise forms.ValidationError("The file has a header but no readings.")
+        return upload
+
+    @staticmethod
+    def _lookup(pairs) -> dict[str, int]:
+        table: dict[str, int] = {}
+        for pk, name in pairs:
+            table[str(pk)] = pk
+            table.setdefault(name.casefold(), pk)
+        return table

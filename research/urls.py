@@ -12,6 +12,7 @@ urlpatterns = [
     path("boards/<int:pk>/settings/", views.board_settings, name="board-settings"),
     path("boards/<int:pk>/ideas/", views.board_idea_create, name="board-idea-create"),
     path("boards/<int:pk>/metrics/", views.board_metric_create, name="board-metric-create"),
+    path("boards/<int:pk>/import/", views.board_readings_import, name="board-readings-import"),
     path("ideas/<int:pk>/", views.idea_detail, name="idea-detail"),
     path("ideas/<int:pk>/edit/", views.idea_edit, name="idea-edit"),
     path("ideas/<int:pk>/move/", views.idea_move, name="idea-move"),

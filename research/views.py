@@ -27,6 +27,7 @@ from .forms import (
     MoveForm,
     PromoteFormSet,
     ReadingForm,
+    ReadingImportForm,
     TaskForm,
 )
 from .models import Board, Idea, Status, Task
@@ -510,3 +511,50 @@ def task_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(Task.objects.select_related("idea"), pk=pk)
     services.task_update(task=task, actor=request.user, done=not task.done)
     return redirect(_safe_next(request, f"{task.idea.get_absolute_url()}#tasks"))
+
+
+@require_http_methods(["GET", "POST"])
+def board_readings_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Import readings from a CSV file, all or nothing, through the bulk ingestion service.
+
+    With htmx the form posts in the background with an upload progress bar; success sends
+    the browser back to the board, errors replace the form. Without JavaScript it is a
+    plain form post.
+    """
+    board = get_object_or_404(Board.objects.select_related("project"), pk=pk)
+    if not can_create_ideas(request.user):
+        raise PermissionDenied("You need the member role to record readings.")
+    form = ReadingImportForm(request.POST or None, request.FILES or None, board=board)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.readings_ingest(
+                items=form.items, actor=request.user, default_source="csv"
+            )
+        except services.ReadingsInvalid as invalid:
+            form.add_error("file", _import_errors(invalid.errors))
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error("file", getattr(error, "messages", None) or str(error))
+        else:
+            messages.success(request, f"Imported {count:,} readings into “{board.title}”.")
+            if request.htmx:
+                return HttpResponse(status=204, headers={"HX-Redirect": board.get_absolute_url()})
+            return redirect(board)
+    template = "research/_import_form.html" if request.htmx else "research/readings_import.html"
+    return render(
+        request,
+        template,
+        {"title": f"Import readings · {board.title}", "board": board, "form": form},
+        # htmx swaps only 2xx answers; a plain post gets the honest 400.
+        status=400 if form.errors and not request.htmx else 200,
+    )
+
+
+def _import_errors(errors: dict[str, dict[str, list[str]]]) -> list[str]:
+    """Per-row messages, numbered as lines of the file (line 1 is the header)."""
+    lines = []
+    for index, fields in sorted(errors.items(), key=lambda item: int(item[0]))[:20]:
+        detail = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in fields.items())
+        lines.append(f"Line {int(index) + 2}: {detail}")
+    if len(errors) > 20:
+        lines.append(f"… and {len(errors) - 20} more lines.")
+    return lines
