@@ -104,12 +104,58 @@ def _database_url(db: dict) -> str:
     return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+class _Inbox:
+    """An aiosmtpd handler keeping every message it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        from email import message_from_bytes
+
+        self.messages.append(message_from_bytes(envelope.content))
+        return "250 Message accepted"
+
+    def wait_for(self, count: int, timeout: float = 30) -> list:
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self.messages
+
+
 @pytest.fixture(scope="session")
-def celery_worker(django_db_setup, django_db_blocker):
+def smtp_server():
+    """A real SMTP server on 127.0.0.1 (a free port per test process)."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    inbox.host, inbox.port = "127.0.0.1", port
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture
+def smtp_inbox(smtp_server, settings):
+    """The SMTP server, emptied, with this process's Django email going to it too."""
+    smtp_server.messages.clear()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = smtp_server.host, smtp_server.port
+    return smtp_server
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker, smtp_server):
     """A real Celery worker process consuming this test session's queue on Redis.
 
     It uses the test database, so tests that need it must commit their data
-    (``transactional_db``) for the worker to see it.
+    (``transactional_db``) for the worker to see it; its email goes to ``smtp_server``.
     """
     from config.celery import app
 
@@ -124,6 +170,9 @@ def celery_worker(django_db_setup, django_db_blocker):
         "DATABASE_URL": _database_url(connection.settings_dict),
         "CELERY_QUEUE": queue,
         "DEBUG": "true",
+        # The worker's email goes to this session's SMTP server.
+        "EMAIL_HOST": smtp_server.host,
+        "EMAIL_PORT": str(smtp_server.port),
     }
     (BASE_DIR / ".run").mkdir(exist_ok=True)
     log = open(BASE_DIR / ".run" / f"celery-{_xdist_worker()}.log", "w")  # noqa: SIM115
