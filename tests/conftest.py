@@ -50,6 +50,23 @@ if settings.REDIS_URL:
 settings.IDEA_LIST_CACHE_SECONDS = 0
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fresh_cache_namespace():
+    """Start each run with this process's cache keys gone (throttle counters, stamps).
+
+    Test databases restart their id sequences every run, so a counter left by an earlier
+    run would otherwise be counted against today's user with the same id.
+    """
+    if settings.REDIS_URL:
+        import redis
+
+        client = redis.Redis.from_url(settings.REDIS_URL)
+        stale = list(client.scan_iter(match=f"{_namespace()}:*", count=1000))
+        if stale:
+            client.delete(*stale)
+        client.close()
+
+
 @pytest.fixture
 def password() -> str:
     return "pw-for-tests-123"
