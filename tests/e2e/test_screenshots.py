@@ -11,7 +11,8 @@ from research.models import Board, Idea
 
 from .conftest import assert_accessible, assert_no_horizontal_overflow, save_screenshot
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Fresh id sequences: colours and links follow ids, so the pictures stay the same run to run.
+pytestmark = pytest.mark.django_db(transaction=True, reset_sequences=True)
 
 # True once every Chart.js canvas on the page has drawn its chart.
 CHARTS_DRAWN = """() => [...document.querySelectorAll("canvas")]
