@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -38,6 +38,9 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", RedirectView.as_view(pattern_name="api-docs", permanent=False)),
+    # Anything else under /api/ is an unknown endpoint: answer JSON, as the API does.
+    # (Only paths ending in a slash, so APPEND_SLASH still redirects /api/v1/ideas.)
+    re_path(r"^api/.*/$", project_views.api_not_found),
     path(
         "favicon.ico",
         login_not_required(RedirectView.as_view(url="/static/favicon.svg", permanent=True)),

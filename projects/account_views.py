@@ -17,8 +17,14 @@ def api_token(request: HttpRequest) -> HttpResponse:
             services.api_token_revoke(user=request.user)
             messages.success(request, "Your API token was revoked.")
         else:
+            had_one = Token.objects.filter(user=request.user).exists()
             services.api_token_regenerate(user=request.user)
-            messages.success(request, "A new API token was created; the old one no longer works.")
+            messages.success(
+                request,
+                "A new API token was created; the old one no longer works."
+                if had_one
+                else "Your API token was created.",
+            )
         return redirect("api-token")
     token = Token.objects.filter(user=request.user).first()
     return render(request, "registration/api_token.html", {"title": "API token", "token": token})

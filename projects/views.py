@@ -457,3 +457,12 @@ def takeaway_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "projects/takeaway_form.html",
         {"title": "Edit takeaway", "form": form, "takeaway": takeaway},
     )
+
+
+@login_not_required
+def api_not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
+    """A JSON 404 for unknown URLs under /api/ (integrations parse JSON, not HTML pages)."""
+    return JsonResponse(
+        {"detail": f"No API endpoint at {request.path}. See /api/docs/ for the endpoints."},
+        status=404,
+    )

@@ -27,7 +27,7 @@ PROJECTS = {
         "Lookalike audiences",
         "Find prospects who resemble our best customers for paid campaigns.",
     ),
-    "storage-telemetry-optimiser": (
+    "storage-telemetry-optimisation": (
         "Storage telemetry optimiser",
         "Predict disk failures from SMART telemetry and move data before they happen.",
     ),
@@ -195,7 +195,7 @@ BOARDS = [
         ],
     ),
     (
-        "storage-telemetry-optimiser",
+        "storage-telemetry-optimisation",
         "Disk failure prediction",
         "Can we predict disk failures 7 days ahead from SMART telemetry with few false alarms?",
         1.5,

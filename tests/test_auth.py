@@ -163,3 +163,16 @@ def test_api_rate_limit_answers_429_with_retry_after(api_as, member, monkeypatch
     assert statuses == [200, 200, 200, 429, 429]
     limited = api.get("/api/v1/me/")
     assert int(limited["Retry-After"]) > 0
+
+
+def test_unknown_api_urls_answer_json_404(api_as, viewer):
+    response = api_as(viewer).get("/api/v1/ideas/1/move/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert "/api/docs/" in response.json()["detail"]
+
+
+def test_api_urls_without_the_trailing_slash_still_redirect(api_as, viewer):
+    response = api_as(viewer).get("/api/v1/me")
+    assert response.status_code == 301
+    assert response["Location"] == "/api/v1/me/"
