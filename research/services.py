@@ -478,19 +478,34 @@ def task_update(
     title: str | None = None,
     owner: User | None = None,
     done: bool | None = None,
+    toggle: bool = False,
 ) -> Task:
-    """Change a task; the idea's owner, the task's owner or a manager."""
+    """Change a task; members only. The idea's owner or a manager may change anything; the
+    task's owner may only mark it done or not done.
+
+    ``toggle`` flips ``done`` under the row lock, so two quick clicks cannot both read the
+    same state and lose one of the changes.
+    """
+    require_role(actor, Role.MEMBER, "change tasks")
     task = (
         Task.objects.select_for_update(of=("self",))
         .select_related("idea__board__project")
         .get(pk=task.pk)
     )
-    if not (can_edit_idea(actor, task.idea) or (task.owner_id and task.owner_id == actor.pk)):
+    edits_idea = can_edit_idea(actor, task.idea)
+    if not (edits_idea or (task.owner_id and task.owner_id == actor.pk)):
         raise PermissionDenied("Only the idea's owner, the task's owner or a manager may do this.")
+    if not edits_idea and (title is not None or owner is not None):
+        raise PermissionDenied(
+            "Only the idea's owner or a manager may rename a task or hand it to someone else; "
+            "its owner may mark it done."
+        )
     if title is not None:
         task.title = _clean_tasks([{"title": title}])[0]["title"]
     if owner is not None:
         task.owner = owner
+    if toggle:
+        done = not task.done
     if done is not None:
         task.done = bool(done)
     task.save()

@@ -355,3 +355,13 @@ def test_admin_lists_research_models(client, admin_user, board):
     client.force_login(admin_user)
     for name in ("board", "idea", "reading", "ideastatuschange"):
         assert client.get(f"/admin/research/{name}/").status_code == 200
+
+
+def test_task_owner_cannot_rename_or_reassign_through_api(api_as, member, manager):
+    task = Task.objects.create(idea=IdeaFactory(), title="Build it", owner=member)
+    client = api_as(member)
+    assert client.patch(f"/api/v1/tasks/{task.pk}/", {"title": "Mine"}).status_code == 403
+    assert client.patch(f"/api/v1/tasks/{task.pk}/", {"owner": manager.pk}).status_code == 403
+    assert client.patch(f"/api/v1/tasks/{task.pk}/", {"done": True}).status_code == 200
+    task.refresh_from_db()
+    assert (task.title, task.owner, task.done) == ("Build it", member, True)

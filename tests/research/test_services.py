@@ -153,6 +153,47 @@ def test_task_update_by_task_owner(member, viewer):
         services.task_update(task=task, actor=viewer, done=False)
 
 
+def test_viewer_owning_a_task_may_not_change_it(viewer):
+    task = Task.objects.create(idea=IdeaFactory(), title="Build it", owner=viewer)
+    with pytest.raises(PermissionDenied):
+        services.task_update(task=task, actor=viewer, done=True)
+    with pytest.raises(PermissionDenied):
+        services.task_update(task=task, actor=viewer, toggle=True)
+    task.refresh_from_db()
+    assert not task.done
+
+
+def test_task_owner_may_only_mark_done_not_rename_or_reassign(member, manager):
+    task = Task.objects.create(idea=IdeaFactory(), title="Build it", owner=member)
+    with pytest.raises(PermissionDenied):
+        services.task_update(task=task, actor=member, title="Mine now")
+    with pytest.raises(PermissionDenied):
+        services.task_update(task=task, actor=member, owner=manager)
+    with pytest.raises(PermissionDenied):
+        services.task_update(task=task, actor=member, done=True, owner=manager)
+    task.refresh_from_db()
+    assert (task.title, task.owner, task.done) == ("Build it", member, False)
+
+
+def test_idea_owner_and_manager_may_rename_and_reassign_tasks(member, manager):
+    idea = IdeaFactory(owner=member)
+    task = Task.objects.create(idea=idea, title="Build it")
+    services.task_update(task=task, actor=member, title="Build it well", owner=member)
+    services.task_update(task=task, actor=manager, owner=manager)
+    task.refresh_from_db()
+    assert (task.title, task.owner) == ("Build it well", manager)
+
+
+def test_task_toggle_flips_the_locked_state_not_a_stale_read(member):
+    task = Task.objects.create(idea=IdeaFactory(owner=member), title="Build it")
+    stale = Task.objects.get(pk=task.pk)
+    services.task_update(task=task, actor=member, toggle=True)
+    # a second click rendered from the same (now stale) page undoes it rather than repeating
+    services.task_update(task=stale, actor=member, toggle=True)
+    task.refresh_from_db()
+    assert not task.done
+
+
 # --- readings ---------------------------------------------------------------------------
 
 

@@ -323,3 +323,23 @@ def test_project_board_tab_lists_boards_and_tasks_in_constant_queries(
     page = response.content.decode()
     assert page.count("Task ") >= size
     assert 'aria-current="page"' in page and ">Board<" in page
+
+
+def test_viewer_cannot_toggle_a_task_they_own(client, viewer):
+    task = Task.objects.create(idea=IdeaFactory(), title="Build it", owner=viewer)
+    client.force_login(viewer)
+    response = client.post(reverse("research:task-toggle", args=[task.pk]))
+    assert response.status_code == 403
+    task.refresh_from_db()
+    assert not task.done
+
+
+def test_task_owner_toggles_their_task(client, member):
+    task = Task.objects.create(idea=IdeaFactory(), title="Build it", owner=member)
+    client.force_login(member)
+    client.post(reverse("research:task-toggle", args=[task.pk]))
+    task.refresh_from_db()
+    assert task.done
+    client.post(reverse("research:task-toggle", args=[task.pk]))
+    task.refresh_from_db()
+    assert not task.done
