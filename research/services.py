@@ -42,13 +42,30 @@ MAX_FUTURE_SKEW = timedelta(hours=1)
 BULK_BATCH_SIZE = 2_000
 
 
-def _finite(value, field: str) -> float:
-    """A finite float from ``value``, or a ValidationError on ``field``."""
+# Readings, baselines and targets are bounded well inside a float's range, so differences
+# and percentages of them stay finite (JSON has no infinity).
+MAX_ABS_VALUE = 1e15
+TOO_LARGE = f"Enter a number between -{MAX_ABS_VALUE:,.0f} and {MAX_ABS_VALUE:,.0f}."
+NOT_FINITE = "Enter a finite number (not NaN or infinity)."
+
+
+def _number(value) -> tuple[float | None, str]:
+    """``(float, "")`` for a usable number, else ``(None, message)``."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValidationError({field: "Enter a number."})
+        return None, "Enter a number."
     number = float(value)
     if not math.isfinite(number):
-        raise ValidationError({field: "Enter a finite number (not NaN or infinity)."})
+        return None, NOT_FINITE
+    if abs(number) > MAX_ABS_VALUE:
+        return None, TOO_LARGE
+    return number, ""
+
+
+def _finite(value, field: str) -> float:
+    """A finite, bounded float from ``value``, or a ValidationError on ``field``."""
+    number, message = _number(value)
+    if message:
+        raise ValidationError({field: message})
     return number
 
 
@@ -569,12 +586,10 @@ def _parse_item(item, now: datetime, default_source: str) -> tuple[tuple | None,
     value = None
     if raw_value is None:
         errors["value"] = ["This field is required."]
-    elif isinstance(raw_value, bool) or not isinstance(raw_value, int | float):
-        errors["value"] = ["Enter a number."]
     else:
-        value = float(raw_value)
-        if not math.isfinite(value):
-            errors["value"] = ["Enter a finite number (not NaN or infinity)."]
+        value, message = _number(raw_value)
+        if message:
+            errors["value"] = [message]
     recorded_at = now
     if item.get("recorded_at") not in (None, ""):
         try:

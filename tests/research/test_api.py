@@ -365,3 +365,27 @@ def test_task_owner_cannot_rename_or_reassign_through_api(api_as, member, manage
     assert client.patch(f"/api/v1/tasks/{task.pk}/", {"done": True}).status_code == 200
     task.refresh_from_db()
     assert (task.title, task.owner, task.done) == ("Build it", member, True)
+
+
+def test_extreme_readings_are_refused_and_old_ones_do_not_break_the_idea_list(
+    api_as, member, board
+):
+    idea = IdeaFactory(board=board, owner=member)
+    metric = board.primary_metric
+    items = [
+        {"idea": idea.pk, "metric": metric.pk, "value": -1.7e308},
+        {"idea": idea.pk, "metric": metric.pk, "value": 1.7e308},
+    ]
+    response = api_as(member).post("/api/v1/readings/", items, format="json")
+    assert response.status_code == 400
+    assert "between" in response.json()["errors"]["0"]["value"][0]
+    assert not Reading.objects.exists()
+    # readings stored before the bound existed: the list still renders, change unknown
+    ReadingFactory(
+        idea=idea, metric=metric, value=-1.7e308, recorded_at=timezone.now() - timedelta(days=60)
+    )
+    ReadingFactory(idea=idea, metric=metric, value=1.7e308)
+    response = api_as(member).get("/api/v1/ideas/")
+    assert response.status_code == 200
+    progress = response.json()["results"][0]["progress"][0]
+    assert progress["change"] is None and progress["gain_pct"] is None

@@ -49,6 +49,26 @@ def test_metric_baseline_must_be_a_finite_number(manager, bad):
     assert "baseline" in error.value.message_dict
 
 
+@pytest.mark.parametrize("field", ["baseline", "target"])
+@pytest.mark.parametrize("bad", [1.7e308, -1.7e308, 1e15 + 1e3, -2e15])
+def test_metric_baseline_and_target_are_bounded(manager, field, bad):
+    values = {"baseline": 0.5, field: bad}
+    with pytest.raises(ValidationError) as error:
+        services.metric_create(board=BoardFactory(), name="AUC", actor=manager, **values)
+    assert "between -1,000,000,000,000,000 and" in error.value.message_dict[field][0]
+    metric = MetricFactory()
+    with pytest.raises(ValidationError) as error:
+        services.metric_update(metric=metric, actor=manager, **{field: bad})
+    assert field in error.value.message_dict
+
+
+def test_metric_baseline_at_the_bound_is_fine(manager):
+    metric = services.metric_create(
+        board=BoardFactory(), name="Rows", baseline=-1e15, target=1e15, actor=manager
+    )
+    assert (metric.baseline, metric.target) == (-1e15, 1e15)
+
+
 def test_duplicate_board_title_is_a_validation_error(manager):
     board = BoardFactory()
     with pytest.raises(ValidationError):
@@ -217,6 +237,9 @@ def test_reading_create_defaults_to_now_and_manual(setup, member):
     [
         ({"value": math.nan}, "value"),
         ({"value": math.inf}, "value"),
+        ({"value": 1.7e308}, "value"),
+        ({"value": -1.7e308}, "value"),
+        ({"value": 10**16}, "value"),
         ({"value": "abc"}, "value"),
         ({"value": 1.0, "recorded_at": "2999-01-01T00:00:00Z"}, "recorded_at"),
         ({"value": 1.0, "recorded_at": "yesterday"}, "recorded_at"),
