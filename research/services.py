@@ -40,6 +40,7 @@ MAX_BULK_READINGS = 10_000
 # Clocks drift; a reading stamped a little ahead of the server is fine, next week is not.
 MAX_FUTURE_SKEW = timedelta(hours=1)
 BULK_BATCH_SIZE = 2_000
+MAX_ID = 2**63 - 1
 
 
 # Readings, baselines and targets are bounded well inside a float's range, so differences
@@ -53,7 +54,10 @@ def _number(value) -> tuple[float | None, str]:
     """``(float, "")`` for a usable number, else ``(None, message)``."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None, "Enter a number."
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # a JSON integer with hundreds of digits
+        return None, NOT_FINITE
     if not math.isfinite(number):
         return None, NOT_FINITE
     if abs(number) > MAX_ABS_VALUE:
@@ -580,6 +584,9 @@ def _parse_item(item, now: datetime, default_source: str) -> tuple[tuple | None,
             errors[field] = ["This field is required."]
         elif isinstance(raw, bool) or not isinstance(raw, int):
             errors[field] = ["Enter the id (an integer)."]
+        elif not 1 <= raw <= MAX_ID:
+            # A bigint primary key; larger ids overflow the database's integer in ``pk__in``.
+            errors[field] = ["Enter a valid id."]
         else:
             ids[field] = raw
     raw_value = item.get("value")

@@ -389,3 +389,24 @@ def test_extreme_readings_are_refused_and_old_ones_do_not_break_the_idea_list(
     assert response.status_code == 200
     progress = response.json()["results"][0]["progress"][0]
     assert progress["change"] is None and progress["gain_pct"] is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "field"),
+    [
+        ('"value": 1' + "0" * 400, "value"),
+        ('"value": -1' + "0" * 400, "value"),
+        ('"idea": 1' + "0" * 30, "idea"),
+        ('"metric": 9223372036854775808', "metric"),
+    ],
+)
+def test_bulk_readings_with_huge_integers_are_a_400(api_as, member, board, raw, field):
+    idea = IdeaFactory(board=board, owner=member)
+    good = {"idea": idea.pk, "metric": board.primary_metric.pk, "value": 0.5}
+    key = raw.split(":")[0].strip('"')
+    item = ", ".join(f'"{k}": {json.dumps(v)}' for k, v in good.items() if k != key)
+    body = f"[{json.dumps(good)}, {{{item}, {raw}}}]"
+    response = api_as(member).post("/api/v1/readings/", body, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert field in response.json()["errors"]["1"]
+    assert not Reading.objects.exists()

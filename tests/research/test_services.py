@@ -351,3 +351,23 @@ def test_idea_reorder_renumbers_the_column(member, manager):
         services.idea_reorder(idea=other_column, index=0, actor=member)
     with pytest.raises(ValidationError):
         services.idea_reorder(idea=a, index=None, actor=member)
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"value": 10**400}, "value", "Enter a finite number (not NaN or infinity)."),
+        ({"value": -(10**400)}, "value", "Enter a finite number (not NaN or infinity)."),
+        ({"idea": 10**30}, "idea", "Enter a valid id."),
+        ({"metric": 2**63}, "metric", "Enter a valid id."),
+        ({"idea": 0}, "idea", "Enter a valid id."),
+        ({"metric": -1}, "metric", "Enter a valid id."),
+    ],
+)
+def test_bulk_ingestion_refuses_huge_numbers_and_ids(setup, member, change, field, message):
+    _, metric, idea = setup
+    good = {"idea": idea.pk, "metric": metric.pk, "value": 1.0}
+    with pytest.raises(services.ReadingsInvalid) as invalid:
+        services.readings_ingest(items=[good, {**good, **change}], actor=member)
+    assert invalid.value.errors == {"1": {field: [message]}}
+    assert not Reading.objects.exists()
