@@ -195,7 +195,10 @@ class ReadingImportForm(forms.Form):
         except UnicodeDecodeError as exc:
             raise forms.ValidationError("Save the file as UTF-8 text (CSV).") from exc
         reader = csv.DictReader(io.StringIO(text))
-        headers = {(name or "").strip().lower() for name in reader.fieldnames or []}
+        try:
+            headers = {(name or "").strip().lower() for name in reader.fieldnames or []}
+        except csv.Error as exc:
+            raise forms.ValidationError(f"Line 1 is not valid CSV ({exc}).") from exc
         missing = [name for name in self.REQUIRED if name not in headers]
         if missing:
             raise forms.ValidationError(
@@ -204,7 +207,26 @@ class ReadingImportForm(forms.Form):
         ideas = self._lookup(self.board.ideas.values_list("pk", "title"))
         metrics = self._lookup(self.board.metrics.values_list("pk", "name"))
         problems: list[str] = []
+        try:
+            self._read_rows(reader, ideas, metrics, problems)
+        except csv.Error as exc:
+            # e.g. a field over the csv module's 128 KiB limit; ``line_num`` counts the lines
+            # read before the bad record, so that record starts on the next one
+            problems.append(f"Line {reader.line_num + 1} is not valid CSV ({exc}).")
+        if problems:
+            shown = problems[:20]
+            if len(problems) > 20:
+                shown.append(f"… and {len(problems) - 20} more lines.")
+            raise forms.ValidationError(shown)
+        if not self.items:
+            raise forms.ValidationError("The file has a header but no readings.")
+        return upload
+
+    def _read_rows(self, reader, ideas: dict, metrics: dict, problems: list[str]) -> None:
         for line, raw in enumerate(reader, start=2):
+            if None in raw:  # DictReader keeps the cells past the header's under ``None``
+                problems.append(f"Line {line} has more columns than the header.")
+                continue
             row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
             item = {k: row[k] for k in ("recorded_at", "note", "source") if row.get(k)}
             for field, table, noun in (("idea", ideas, "idea"), ("metric", metrics, "metric")):
@@ -216,14 +238,6 @@ class ReadingImportForm(forms.Form):
             except ValueError:
                 item["value"] = row.get("value", "")  # the service says what is wrong with it
             self.items.append(item)
-        if problems:
-            shown = problems[:20]
-            if len(problems) > 20:
-                shown.append(f"… and {len(problems) - 20} more lines.")
-            raise forms.ValidationError(shown)
-        if not self.items:
-            raise forms.ValidationError("The file has a header but no readings.")
-        return upload
 
     @staticmethod
     def _lookup(pairs) -> dict[str, int]:
