@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from research.models import Board, Idea, Reading, Status, Task
 from research.transitions import IDEA_TRANSITIONS
-from tests.factories import BoardFactory, IdeaFactory, MetricFactory, ProjectFactory
+from tests.factories import BoardFactory, IdeaFactory, MetricFactory, ProjectFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -343,3 +343,42 @@ def test_task_owner_toggles_their_task(client, member):
     client.post(reverse("research:task-toggle", args=[task.pk]))
     task.refresh_from_db()
     assert not task.done
+
+
+@pytest.mark.parametrize("size", [3, 10])
+def test_promote_page_queries_people_once_whatever_the_number_of_task_forms(
+    client, manager, member, board, size, django_assert_num_queries
+):
+    idea = IdeaFactory(board=board, status=Status.SHORTLISTED)
+    client.force_login(manager)
+    data = {"tasks-TOTAL_FORMS": str(size), "tasks-INITIAL_FORMS": "0"}
+    for n in range(size):
+        data[f"tasks-{n}-title"] = ""
+        data[f"tasks-{n}-owner"] = str(member.pk)
+    url = reverse("research:idea-promote", args=[idea.pk])
+    # session, user, idea, profile; people (once); savepoint, idea locked, tasks exist,
+    # rollback, release; existing tasks
+    with django_assert_num_queries(11):
+        response = client.post(url, data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert page.count('<fieldset class="task-row">') == size
+    assert page.count(f'<option value="{member.pk}" selected>') == size
+
+
+def test_promote_refuses_an_inactive_or_unknown_owner_as_a_form_error(client, manager, board):
+    idea = IdeaFactory(board=board, status=Status.SHORTLISTED)
+    gone = UserFactory(is_active=False)
+    client.force_login(manager)
+    url = reverse("research:idea-promote", args=[idea.pk])
+    for owner in (gone.pk, 10**6, "x"):
+        data = {
+            "tasks-TOTAL_FORMS": "1",
+            "tasks-INITIAL_FORMS": "0",
+            "tasks-0-title": "Pipeline",
+            "tasks-0-owner": str(owner),
+        }
+        response = client.post(url, data)
+        assert response.status_code == 400
+        assert "owner" in response.context["formset"].forms[0].errors
+    assert not Task.objects.exists()
