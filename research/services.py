@@ -73,6 +73,12 @@ def _finite(value, field: str) -> float:
     return number
 
 
+def _require_active(owner: User | None, field: str = "owner") -> None:
+    """People who can no longer sign in cannot be handed ideas or tasks."""
+    if owner is not None and not owner.is_active:
+        raise ValidationError({field: "Choose someone whose account is active."})
+
+
 def _full_clean(instance, exclude: Iterable[str] | None = None) -> None:
     instance.full_clean(exclude=list(exclude or []))
 
@@ -274,6 +280,7 @@ def idea_create(
     owner = owner or actor
     if owner.pk != actor.pk and not can_manage_boards(actor):
         raise PermissionDenied("Only managers may create ideas owned by someone else.")
+    _require_active(owner)
     idea = Idea(
         board=board,
         title=title.strip(),
@@ -331,6 +338,7 @@ def idea_update(
     if owner is not None and owner.pk != idea.owner_id:
         if not can_manage_boards(actor):
             raise PermissionDenied("Only managers may hand an idea to someone else.")
+        _require_active(owner)
         idea.owner = owner
         changed["owner"] = owner.pk
     _full_clean(idea)
@@ -354,6 +362,9 @@ def _clean_tasks(tasks: Iterable[dict]) -> list[dict]:
             errors[f"tasks.{index}.title"] = "Give the task a title."
         elif len(title) > 200:
             errors[f"tasks.{index}.title"] = "Keep the title under 200 characters."
+        owner = task.get("owner")
+        if owner is not None and not owner.is_active:
+            errors[f"tasks.{index}.owner"] = "Choose someone whose account is active."
         cleaned.append({"title": title, "owner": task.get("owner"), "done": bool(task.get("done"))})
     if errors:
         raise ValidationError({"tasks": list(errors.values())})
@@ -523,7 +534,8 @@ def task_update(
         )
     if title is not None:
         task.title = _clean_tasks([{"title": title}])[0]["title"]
-    if owner is not None:
+    if owner is not None and owner.pk != task.owner_id:
+        _require_active(owner)
         task.owner = owner
     if toggle:
         done = not task.done

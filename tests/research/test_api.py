@@ -7,7 +7,14 @@ import pytest
 from django.utils import timezone
 
 from research.models import Idea, Reading, Status, Task
-from tests.factories import BoardFactory, IdeaFactory, MetricFactory, ProjectFactory, ReadingFactory
+from tests.factories import (
+    BoardFactory,
+    IdeaFactory,
+    MetricFactory,
+    ProjectFactory,
+    ReadingFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -410,3 +417,30 @@ def test_bulk_readings_with_huge_integers_are_a_400(api_as, member, board, raw, 
     assert response.status_code == 400, response.content
     assert field in response.json()["errors"]["1"]
     assert not Reading.objects.exists()
+
+
+def test_owner_fields_accept_only_active_people(api_as, manager, member, board):
+    gone = UserFactory(is_active=False)
+    api = api_as(manager)
+    idea = IdeaFactory(board=board, owner=member, status=Status.SHORTLISTED)
+    task = Task.objects.create(idea=idea, title="Build it")
+    calls = [
+        ("post", "/api/v1/ideas/", {"board": board.pk, "title": "T", "owner": gone.pk}),
+        ("patch", f"/api/v1/ideas/{idea.pk}/", {"owner": gone.pk}),
+        ("post", "/api/v1/tasks/", {"idea": idea.pk, "title": "T", "owner": gone.pk}),
+        ("patch", f"/api/v1/tasks/{task.pk}/", {"owner": gone.pk}),
+    ]
+    for method, url, payload in calls:
+        response = getattr(api, method)(url, payload, format="json")
+        assert response.status_code == 400, (url, response.content)
+        assert "owner" in response.json(), (url, response.content)
+    response = api.post(
+        f"/api/v1/ideas/{idea.pk}/transition/",
+        {"to": "promoted", "tasks": [{"title": "T", "owner": gone.pk}]},
+        format="json",
+    )
+    assert response.status_code == 400 and "tasks" in response.json()
+    idea.refresh_from_db()
+    task.refresh_from_db()
+    assert (idea.owner, idea.status, task.owner) == (member, Status.SHORTLISTED, None)
+    assert Idea.objects.count() == 1 and Task.objects.count() == 1

@@ -371,3 +371,25 @@ def test_bulk_ingestion_refuses_huge_numbers_and_ids(setup, member, change, fiel
         services.readings_ingest(items=[good, {**good, **change}], actor=member)
     assert invalid.value.errors == {"1": {field: [message]}}
     assert not Reading.objects.exists()
+
+
+def test_services_refuse_inactive_owners(manager, member):
+    gone = UserFactory(is_active=False)
+    idea = IdeaFactory(owner=member, status=Status.SHORTLISTED)
+    task = Task.objects.create(idea=idea, title="Build it")
+    with pytest.raises(ValidationError):
+        services.idea_create(board=idea.board, title="T", owner=gone, actor=manager)
+    with pytest.raises(ValidationError):
+        services.idea_update(idea=idea, owner=gone, actor=manager)
+    with pytest.raises(ValidationError):
+        services.task_create(idea=idea, title="T", owner=gone, actor=manager)
+    with pytest.raises(ValidationError):
+        services.task_update(task=task, owner=gone, actor=manager)
+    with pytest.raises(ValidationError):
+        services.idea_transition(
+            idea=idea, to=Status.PROMOTED, actor=manager, tasks=[{"title": "T", "owner": gone}]
+        )
+    # an idea still owned by someone who left can be edited without handing it over
+    idea.owner = gone
+    idea.save(update_fields=["owner"])
+    services.idea_update(idea=idea, title="Renamed", owner=gone, actor=manager)
