@@ -449,7 +449,8 @@ def idea_promote(request: HttpRequest, pk: int) -> HttpResponse:
             "existing_tasks": list(idea.tasks.all()),
             "error_text": error_text,
         },
-        status=400 if (error_text or any(formset.errors)) else 200,
+        # a post without the management form has no form errors, only non-form ones
+        status=400 if (error_text or (formset.is_bound and not formset.is_valid())) else 200,
     )
 
 

@@ -382,3 +382,15 @@ def test_promote_refuses_an_inactive_or_unknown_owner_as_a_form_error(client, ma
         assert response.status_code == 400
         assert "owner" in response.context["formset"].forms[0].errors
     assert not Task.objects.exists()
+
+
+def test_promote_without_the_management_form_is_a_400_with_the_error_shown(client, manager, board):
+    idea = IdeaFactory(board=board, status=Status.SHORTLISTED)
+    client.force_login(manager)
+    response = client.post(
+        reverse("research:idea-promote", args=[idea.pk]), {"tasks-0-title": "Pipeline"}
+    )
+    assert response.status_code == 400
+    assert "ManagementForm data is missing" in response.content.decode()
+    assert Idea.objects.get(pk=idea.pk).status == Status.SHORTLISTED
+    assert client.get(reverse("research:idea-promote", args=[idea.pk])).status_code == 200
