@@ -15,8 +15,33 @@ def _people():
 
 
 class PersonChoiceField(forms.ModelChoiceField):
+    """A choice of user. Given a list of people (``use_people``), it renders and validates
+    from that list without queries, so a formset can share one list across its forms.
+    """
+
+    _people_by_pk: dict[str, User] | None = None
+
     def label_from_instance(self, user: User) -> str:
         return user.get_full_name() or user.get_username()
+
+    def use_people(self, people: list[User]) -> None:
+        self._people_by_pk = {str(user.pk): user for user in people}
+        empty = [] if self.empty_label is None else [("", self.empty_label)]
+        self.choices = [*empty, *((user.pk, self.label_from_instance(user)) for user in people)]
+
+    def to_python(self, value):
+        if self._people_by_pk is None:
+            return super().to_python(value)
+        if value in self.empty_values:
+            return None
+        key = str(value.pk if isinstance(value, User) else value)
+        if key not in self._people_by_pk:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return self._people_by_pk[key]
 
 
 class BoardForm(forms.Form):
@@ -149,19 +174,33 @@ class TaskForm(forms.Form):
     title = forms.CharField(max_length=200, label="Task")
     owner = PersonChoiceField(queryset=User.objects.none(), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, people: list[User] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = _people()
+        self.fields["owner"].use_people(list(_people()) if people is None else people)
 
 
-TaskFormSet = forms.formset_factory(TaskForm, extra=4, max_num=30)
+class BaseTaskFormSet(forms.BaseFormSet):
+    """Task forms that share one list of people: one user query per request, not per form."""
+
+    _people: list[User] | None = None
+
+    def get_form_kwargs(self, index):
+        if self._people is None:
+            self._people = list(_people())
+        return {**super().get_form_kwargs(index), "people": self._people}
+
+
+TaskFormSet = forms.formset_factory(TaskForm, formset=BaseTaskFormSet, extra=4, max_num=30)
 
 
 class PromoteTaskForm(TaskForm):
     title = forms.CharField(max_length=200, label="Task", required=False)
 
 
-PromoteFormSet = forms.formset_factory(PromoteTaskForm, extra=4, max_num=30)
+PromoteFormSet = forms.formset_factory(
+    PromoteTaskForm, formset=BaseTaskFormSet, extra=4, max_num=30
+)
 
 
 class ReadingImportForm(forms.Form):
@@ -195,7 +234,10 @@ class ReadingImportForm(forms.Form):
         except UnicodeDecodeError as exc:
             raise forms.ValidationError("Save the file as UTF-8 text (CSV).") from exc
         reader = csv.DictReader(io.StringIO(text))
-        headers = {(name or "").strip().lower() for name in reader.fieldnames or []}
+        try:
+            headers = {(name or "").strip().lower() for name in reader.fieldnames or []}
+        except csv.Error as exc:
+            raise forms.ValidationError(f"Line 1 is not valid CSV ({exc}).") from exc
         missing = [name for name in self.REQUIRED if name not in headers]
         if missing:
             raise forms.ValidationError(
@@ -204,7 +246,26 @@ class ReadingImportForm(forms.Form):
         ideas = self._lookup(self.board.ideas.values_list("pk", "title"))
         metrics = self._lookup(self.board.metrics.values_list("pk", "name"))
         problems: list[str] = []
+        try:
+            self._read_rows(reader, ideas, metrics, problems)
+        except csv.Error as exc:
+            # e.g. a field over the csv module's 128 KiB limit; ``line_num`` counts the lines
+            # read before the bad record, so that record starts on the next one
+            problems.append(f"Line {reader.line_num + 1} is not valid CSV ({exc}).")
+        if problems:
+            shown = problems[:20]
+            if len(problems) > 20:
+                shown.append(f"… and {len(problems) - 20} more lines.")
+            raise forms.ValidationError(shown)
+        if not self.items:
+            raise forms.ValidationError("The file has a header but no readings.")
+        return upload
+
+    def _read_rows(self, reader, ideas: dict, metrics: dict, problems: list[str]) -> None:
         for line, raw in enumerate(reader, start=2):
+            if None in raw:  # DictReader keeps the cells past the header's under ``None``
+                problems.append(f"Line {line} has more columns than the header.")
+                continue
             row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
             item = {k: row[k] for k in ("recorded_at", "note", "source") if row.get(k)}
             for field, table, noun in (("idea", ideas, "idea"), ("metric", metrics, "metric")):
@@ -216,14 +277,6 @@ class ReadingImportForm(forms.Form):
             except ValueError:
                 item["value"] = row.get("value", "")  # the service says what is wrong with it
             self.items.append(item)
-        if problems:
-            shown = problems[:20]
-            if len(problems) > 20:
-                shown.append(f"… and {len(problems) - 20} more lines.")
-            raise forms.ValidationError(shown)
-        if not self.items:
-            raise forms.ValidationError("The file has a header but no readings.")
-        return upload
 
     @staticmethod
     def _lookup(pairs) -> dict[str, int]:

@@ -7,6 +7,7 @@ so the cost depends on the number of pairs shown, not on the number of readings 
 Only the arithmetic on those two numbers per pair happens in Python.
 """
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -87,6 +88,12 @@ def progress_compute(
     if latest is not None and baseline != 0:
         better_by = latest - baseline if direction == Direction.HIGHER else baseline - latest
         gain_pct = better_by / abs(baseline) * 100.0
+    # Two finite readings far apart can still differ by more than a float holds; JSON has no
+    # infinity, so an overflow is "unknown" rather than a page that cannot render.
+    if change is not None and not math.isfinite(change):
+        change = None
+    if gain_pct is not None and not math.isfinite(gain_pct):
+        gain_pct = None
     improved = None
     if change:
         improved = change > 0 if direction == Direction.HIGHER else change < 0

@@ -40,16 +40,43 @@ MAX_BULK_READINGS = 10_000
 # Clocks drift; a reading stamped a little ahead of the server is fine, next week is not.
 MAX_FUTURE_SKEW = timedelta(hours=1)
 BULK_BATCH_SIZE = 2_000
+MAX_ID = 2**63 - 1
+
+
+# Readings, baselines and targets are bounded well inside a float's range, so differences
+# and percentages of them stay finite (JSON has no infinity).
+MAX_ABS_VALUE = 1e15
+TOO_LARGE = f"Enter a number between -{MAX_ABS_VALUE:,.0f} and {MAX_ABS_VALUE:,.0f}."
+NOT_FINITE = "Enter a finite number (not NaN or infinity)."
+
+
+def _number(value) -> tuple[float | None, str]:
+    """``(float, "")`` for a usable number, else ``(None, message)``."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None, "Enter a number."
+    try:
+        number = float(value)
+    except OverflowError:  # a JSON integer with hundreds of digits
+        return None, NOT_FINITE
+    if not math.isfinite(number):
+        return None, NOT_FINITE
+    if abs(number) > MAX_ABS_VALUE:
+        return None, TOO_LARGE
+    return number, ""
 
 
 def _finite(value, field: str) -> float:
-    """A finite float from ``value``, or a ValidationError on ``field``."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValidationError({field: "Enter a number."})
-    number = float(value)
-    if not math.isfinite(number):
-        raise ValidationError({field: "Enter a finite number (not NaN or infinity)."})
+    """A finite, bounded float from ``value``, or a ValidationError on ``field``."""
+    number, message = _number(value)
+    if message:
+        raise ValidationError({field: message})
     return number
+
+
+def _require_active(owner: User | None, field: str = "owner") -> None:
+    """People who can no longer sign in cannot be handed ideas or tasks."""
+    if owner is not None and not owner.is_active:
+        raise ValidationError({field: "Choose someone whose account is active."})
 
 
 def _full_clean(instance, exclude: Iterable[str] | None = None) -> None:
@@ -253,6 +280,7 @@ def idea_create(
     owner = owner or actor
     if owner.pk != actor.pk and not can_manage_boards(actor):
         raise PermissionDenied("Only managers may create ideas owned by someone else.")
+    _require_active(owner)
     idea = Idea(
         board=board,
         title=title.strip(),
@@ -310,6 +338,7 @@ def idea_update(
     if owner is not None and owner.pk != idea.owner_id:
         if not can_manage_boards(actor):
             raise PermissionDenied("Only managers may hand an idea to someone else.")
+        _require_active(owner)
         idea.owner = owner
         changed["owner"] = owner.pk
     _full_clean(idea)
@@ -333,6 +362,9 @@ def _clean_tasks(tasks: Iterable[dict]) -> list[dict]:
             errors[f"tasks.{index}.title"] = "Give the task a title."
         elif len(title) > 200:
             errors[f"tasks.{index}.title"] = "Keep the title under 200 characters."
+        owner = task.get("owner")
+        if owner is not None and not owner.is_active:
+            errors[f"tasks.{index}.owner"] = "Choose someone whose account is active."
         cleaned.append({"title": title, "owner": task.get("owner"), "done": bool(task.get("done"))})
     if errors:
         raise ValidationError({"tasks": list(errors.values())})
@@ -478,19 +510,35 @@ def task_update(
     title: str | None = None,
     owner: User | None = None,
     done: bool | None = None,
+    toggle: bool = False,
 ) -> Task:
-    """Change a task; the idea's owner, the task's owner or a manager."""
+    """Change a task; members only. The idea's owner or a manager may change anything; the
+    task's owner may only mark it done or not done.
+
+    ``toggle`` flips ``done`` under the row lock, so two quick clicks cannot both read the
+    same state and lose one of the changes.
+    """
+    require_role(actor, Role.MEMBER, "change tasks")
     task = (
         Task.objects.select_for_update(of=("self",))
         .select_related("idea__board__project")
         .get(pk=task.pk)
     )
-    if not (can_edit_idea(actor, task.idea) or (task.owner_id and task.owner_id == actor.pk)):
+    edits_idea = can_edit_idea(actor, task.idea)
+    if not (edits_idea or (task.owner_id and task.owner_id == actor.pk)):
         raise PermissionDenied("Only the idea's owner, the task's owner or a manager may do this.")
+    if not edits_idea and (title is not None or owner is not None):
+        raise PermissionDenied(
+            "Only the idea's owner or a manager may rename a task or hand it to someone else; "
+            "its owner may mark it done."
+        )
     if title is not None:
         task.title = _clean_tasks([{"title": title}])[0]["title"]
-    if owner is not None:
+    if owner is not None and owner.pk != task.owner_id:
+        _require_active(owner)
         task.owner = owner
+    if toggle:
+        done = not task.done
     if done is not None:
         task.done = bool(done)
     task.save()
@@ -548,18 +596,19 @@ def _parse_item(item, now: datetime, default_source: str) -> tuple[tuple | None,
             errors[field] = ["This field is required."]
         elif isinstance(raw, bool) or not isinstance(raw, int):
             errors[field] = ["Enter the id (an integer)."]
+        elif not 1 <= raw <= MAX_ID:
+            # A bigint primary key; larger ids overflow the database's integer in ``pk__in``.
+            errors[field] = ["Enter a valid id."]
         else:
             ids[field] = raw
     raw_value = item.get("value")
     value = None
     if raw_value is None:
         errors["value"] = ["This field is required."]
-    elif isinstance(raw_value, bool) or not isinstance(raw_value, int | float):
-        errors["value"] = ["Enter a number."]
     else:
-        value = float(raw_value)
-        if not math.isfinite(value):
-            errors["value"] = ["Enter a finite number (not NaN or infinity)."]
+        value, message = _number(raw_value)
+        if message:
+            errors["value"] = [message]
     recorded_at = now
     if item.get("recorded_at") not in (None, ""):
         try:

@@ -449,7 +449,8 @@ def idea_promote(request: HttpRequest, pk: int) -> HttpResponse:
             "existing_tasks": list(idea.tasks.all()),
             "error_text": error_text,
         },
-        status=400 if (error_text or any(formset.errors)) else 200,
+        # a post without the management form has no form errors, only non-form ones
+        status=400 if (error_text or (formset.is_bound and not formset.is_valid())) else 200,
     )
 
 
@@ -509,7 +510,9 @@ def idea_task_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def task_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(Task.objects.select_related("idea"), pk=pk)
-    services.task_update(task=task, actor=request.user, done=not task.done)
+    # The service flips the state under a row lock: reading ``task.done`` here and posting
+    # its opposite would lose one of two quick clicks.
+    services.task_update(task=task, actor=request.user, toggle=True)
     return redirect(_safe_next(request, f"{task.idea.get_absolute_url()}#tasks"))
 
 

@@ -16,6 +16,11 @@ from ..models import Board, Direction, Idea, Maturity, Metric, Reading, Status, 
 from ..transitions import allowed_statuses
 
 
+def _active_people():
+    """Owners are chosen among active accounts, as in the UI's pickers."""
+    return User.objects.filter(is_active=True)
+
+
 class MetricSerializer(serializers.ModelSerializer):
     """A board's metric; ``best_idea``/``best_value`` name the board's leading idea on it."""
 
@@ -138,11 +143,12 @@ class TaskSerializer(serializers.ModelSerializer):
         model = Task
         fields = ["id", "idea", "title", "owner", "done", "position", "created_at"]
         read_only_fields = ["id", "position", "created_at"]
+        extra_kwargs = {"owner": {"queryset": _active_people()}}
 
 
 class TaskUpdateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False)
-    owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False)
+    owner = serializers.PrimaryKeyRelatedField(queryset=_active_people(), required=False)
     done = serializers.BooleanField(required=False)
 
 
@@ -233,21 +239,21 @@ class IdeaCreateSerializer(serializers.Serializer):
     board = serializers.PrimaryKeyRelatedField(queryset=Board.objects.all())
     title = serializers.CharField(max_length=200)
     hypothesis = serializers.CharField(required=False, allow_blank=True, default="")
-    owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False)
+    owner = serializers.PrimaryKeyRelatedField(queryset=_active_people(), required=False)
     maturity = serializers.ChoiceField(choices=Maturity.choices, default=Maturity.IDEA)
 
 
 class IdeaUpdateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False)
     hypothesis = serializers.CharField(required=False, allow_blank=True)
-    owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False)
+    owner = serializers.PrimaryKeyRelatedField(queryset=_active_people(), required=False)
     maturity = serializers.ChoiceField(choices=Maturity.choices, required=False)
 
 
 class TransitionTaskSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     owner = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.all(), required=False, allow_null=True
+        queryset=_active_people(), required=False, allow_null=True
     )
     done = serializers.BooleanField(required=False, default=False)
 

@@ -7,6 +7,18 @@
     return new Date(ms).toISOString().slice(0, 10);
   }
 
+  // A vertical axis title is drawn along the chart's height and cut off when longer: break
+  // it into lines of a few words (Chart.js draws an array as lines side by side).
+  function wrapped(text, width = 24) {
+    const lines = [];
+    for (const word of text.split(/\s+/)) {
+      const last = lines.length ? lines[lines.length - 1] : null;
+      if (last !== null && (last + " " + word).length <= width) lines[lines.length - 1] = `${last} ${word}`;
+      else lines.push(word);
+    }
+    return lines;
+  }
+
   document.querySelectorAll("canvas.metric-chart").forEach((canvas) => {
     const source = document.getElementById(canvas.dataset.source);
     if (!source) return;
@@ -35,8 +47,14 @@
         animation: false,
         parsing: false,
         scales: {
-          x: { type: "linear", min: start, max: end, ticks: { callback: dateLabel, maxTicksLimit: 6 } },
-          y: { title: { display: true, text: `${data.name} (${data.direction.toLowerCase()})` } },
+          // A few unrotated dates, skipped when they would touch; no forced ticks at the
+          // ends, which land a day or two from their neighbours and overlap them.
+          x: { type: "linear", min: start, max: end,
+               ticks: { callback: dateLabel, maxTicksLimit: 5, autoSkip: true, autoSkipPadding: 16,
+                        maxRotation: 0, includeBounds: false } },
+          // The name, wrapped; the direction is in the card's caption. A longer title was cut
+          // off by the chart's height.
+          y: { title: { display: true, text: wrapped(data.name) } },
         },
         plugins: {
           legend: { position: "bottom" },

@@ -7,7 +7,14 @@ import pytest
 from django.utils import timezone
 
 from research.models import Idea, Reading, Status, Task
-from tests.factories import BoardFactory, IdeaFactory, MetricFactory, ProjectFactory, ReadingFactory
+from tests.factories import (
+    BoardFactory,
+    IdeaFactory,
+    MetricFactory,
+    ProjectFactory,
+    ReadingFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -355,3 +362,85 @@ def test_admin_lists_research_models(client, admin_user, board):
     client.force_login(admin_user)
     for name in ("board", "idea", "reading", "ideastatuschange"):
         assert client.get(f"/admin/research/{name}/").status_code == 200
+
+
+def test_task_owner_cannot_rename_or_reassign_through_api(api_as, member, manager):
+    task = Task.objects.create(idea=IdeaFactory(), title="Build it", owner=member)
+    client = api_as(member)
+    assert client.patch(f"/api/v1/tasks/{task.pk}/", {"title": "Mine"}).status_code == 403
+    assert client.patch(f"/api/v1/tasks/{task.pk}/", {"owner": manager.pk}).status_code == 403
+    assert client.patch(f"/api/v1/tasks/{task.pk}/", {"done": True}).status_code == 200
+    task.refresh_from_db()
+    assert (task.title, task.owner, task.done) == ("Build it", member, True)
+
+
+def test_extreme_readings_are_refused_and_old_ones_do_not_break_the_idea_list(
+    api_as, member, board
+):
+    idea = IdeaFactory(board=board, owner=member)
+    metric = board.primary_metric
+    items = [
+        {"idea": idea.pk, "metric": metric.pk, "value": -1.7e308},
+        {"idea": idea.pk, "metric": metric.pk, "value": 1.7e308},
+    ]
+    response = api_as(member).post("/api/v1/readings/", items, format="json")
+    assert response.status_code == 400
+    assert "between" in response.json()["errors"]["0"]["value"][0]
+    assert not Reading.objects.exists()
+    # readings stored before the bound existed: the list still renders, change unknown
+    ReadingFactory(
+        idea=idea, metric=metric, value=-1.7e308, recorded_at=timezone.now() - timedelta(days=60)
+    )
+    ReadingFactory(idea=idea, metric=metric, value=1.7e308)
+    response = api_as(member).get("/api/v1/ideas/")
+    assert response.status_code == 200
+    progress = response.json()["results"][0]["progress"][0]
+    assert progress["change"] is None and progress["gain_pct"] is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "field"),
+    [
+        ('"value": 1' + "0" * 400, "value"),
+        ('"value": -1' + "0" * 400, "value"),
+        ('"idea": 1' + "0" * 30, "idea"),
+        ('"metric": 9223372036854775808', "metric"),
+    ],
+)
+def test_bulk_readings_with_huge_integers_are_a_400(api_as, member, board, raw, field):
+    idea = IdeaFactory(board=board, owner=member)
+    good = {"idea": idea.pk, "metric": board.primary_metric.pk, "value": 0.5}
+    key = raw.split(":")[0].strip('"')
+    item = ", ".join(f'"{k}": {json.dumps(v)}' for k, v in good.items() if k != key)
+    body = f"[{json.dumps(good)}, {{{item}, {raw}}}]"
+    response = api_as(member).post("/api/v1/readings/", body, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert field in response.json()["errors"]["1"]
+    assert not Reading.objects.exists()
+
+
+def test_owner_fields_accept_only_active_people(api_as, manager, member, board):
+    gone = UserFactory(is_active=False)
+    api = api_as(manager)
+    idea = IdeaFactory(board=board, owner=member, status=Status.SHORTLISTED)
+    task = Task.objects.create(idea=idea, title="Build it")
+    calls = [
+        ("post", "/api/v1/ideas/", {"board": board.pk, "title": "T", "owner": gone.pk}),
+        ("patch", f"/api/v1/ideas/{idea.pk}/", {"owner": gone.pk}),
+        ("post", "/api/v1/tasks/", {"idea": idea.pk, "title": "T", "owner": gone.pk}),
+        ("patch", f"/api/v1/tasks/{task.pk}/", {"owner": gone.pk}),
+    ]
+    for method, url, payload in calls:
+        response = getattr(api, method)(url, payload, format="json")
+        assert response.status_code == 400, (url, response.content)
+        assert "owner" in response.json(), (url, response.content)
+    response = api.post(
+        f"/api/v1/ideas/{idea.pk}/transition/",
+        {"to": "promoted", "tasks": [{"title": "T", "owner": gone.pk}]},
+        format="json",
+    )
+    assert response.status_code == 400 and "tasks" in response.json()
+    idea.refresh_from_db()
+    task.refresh_from_db()
+    assert (idea.owner, idea.status, task.owner) == (member, Status.SHORTLISTED, None)
+    assert Idea.objects.count() == 1 and Task.objects.count() == 1

@@ -93,3 +93,33 @@ def test_a_viewer_cannot_import(client, viewer, board):
         _upload(client, board, "idea,metric,value\nGradient boosting,AUC,0.8\n").status_code == 403
     )
     assert client.get(reverse("research:board-readings-import", args=[board.pk])).status_code == 403
+
+
+def test_a_row_with_more_cells_than_the_header_is_a_form_error(client, member, board):
+    client.force_login(member)
+    response = _upload(
+        client,
+        board,
+        "idea,metric,value\nGradient boosting,AUC,0.8\nGradient boosting,AUC,0.9,extra,cells\n",
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors["file"]
+    assert "Line 3 has more columns than the header." in errors
+    assert not Reading.objects.exists()
+
+
+@pytest.mark.parametrize("where", ["row", "header"])
+def test_a_field_over_the_csv_limit_is_a_form_error_naming_the_line(client, member, board, where):
+    client.force_login(member)
+    huge = "x" * (128 * 1024 + 1)
+    if where == "row":
+        text = f'idea,metric,value\nGradient boosting,AUC,0.8\nGradient boosting,AUC,"{huge}"\n'
+        line = 3
+    else:
+        text = f'idea,metric,value,"{huge}"\nGradient boosting,AUC,0.8\n'
+        line = 1
+    response = _upload(client, board, text)
+    assert response.status_code == 400
+    errors = " ".join(response.context["form"].errors["file"])
+    assert f"Line {line} is not valid CSV" in errors
+    assert not Reading.objects.exists()

@@ -38,6 +38,9 @@ from tests.factories import BoardFactory, IdeaFactory, MetricFactory, ReadingFac
         (None, None, 0.8, Direction.HIGHER, 2.0, (None, None, None, None)),
         # unchanged: neither improved nor worsened
         (0.8, 0.8, 0.8, Direction.LOWER, 0.0, (0.0, 0.0, True, None)),
+        # finite readings whose difference or gain overflows a float: unknown, not infinity
+        (1.7e308, -1.7e308, 0.8, Direction.HIGHER, 2.0, (None, None, None, None)),
+        (-1.7e308, 1.7e308, 1e-300, Direction.LOWER, 2.0, (None, None, None, None)),
     ],
 )
 def test_progress_compute(latest, past, baseline, direction, bar, expected):

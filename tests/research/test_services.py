@@ -49,6 +49,26 @@ def test_metric_baseline_must_be_a_finite_number(manager, bad):
     assert "baseline" in error.value.message_dict
 
 
+@pytest.mark.parametrize("field", ["baseline", "target"])
+@pytest.mark.parametrize("bad", [1.7e308, -1.7e308, 1e15 + 1e3, -2e15])
+def test_metric_baseline_and_target_are_bounded(manager, field, bad):
+    values = {"baseline": 0.5, field: bad}
+    with pytest.raises(ValidationError) as error:
+        services.metric_create(board=BoardFactory(), name="AUC", actor=manager, **values)
+    assert "between -1,000,000,000,000,000 and" in error.value.message_dict[field][0]
+    metric = MetricFactory()
+    with pytest.raises(ValidationError) as error:
+        services.metric_update(metric=metric, actor=manager, **{field: bad})
+    assert field in error.value.message_dict
+
+
+def test_metric_baseline_at_the_bound_is_fine(manager):
+    metric = services.metric_create(
+        board=BoardFactory(), name="Rows", baseline=-1e15, target=1e15, actor=manager
+    )
+    assert (metric.baseline, metric.target) == (-1e15, 1e15)
+
+
 def test_duplicate_board_title_is_a_validation_error(manager):
     board = BoardFactory()
     with pytest.raises(ValidationError):
@@ -153,6 +173,47 @@ def test_task_update_by_task_owner(member, viewer):
         services.task_update(task=task, actor=viewer, done=False)
 
 
+def test_viewer_owning_a_task_may_not_change_it(viewer):
+    task = Task.objects.create(idea=IdeaFactory(), title="Build it", owner=viewer)
+    with pytest.raises(PermissionDenied):
+        services.task_update(task=task, actor=viewer, done=True)
+    with pytest.raises(PermissionDenied):
+        services.task_update(task=task, actor=viewer, toggle=True)
+    task.refresh_from_db()
+    assert not task.done
+
+
+def test_task_owner_may_only_mark_done_not_rename_or_reassign(member, manager):
+    task = Task.objects.create(idea=IdeaFactory(), title="Build it", owner=member)
+    with pytest.raises(PermissionDenied):
+        services.task_update(task=task, actor=member, title="Mine now")
+    with pytest.raises(PermissionDenied):
+        services.task_update(task=task, actor=member, owner=manager)
+    with pytest.raises(PermissionDenied):
+        services.task_update(task=task, actor=member, done=True, owner=manager)
+    task.refresh_from_db()
+    assert (task.title, task.owner, task.done) == ("Build it", member, False)
+
+
+def test_idea_owner_and_manager_may_rename_and_reassign_tasks(member, manager):
+    idea = IdeaFactory(owner=member)
+    task = Task.objects.create(idea=idea, title="Build it")
+    services.task_update(task=task, actor=member, title="Build it well", owner=member)
+    services.task_update(task=task, actor=manager, owner=manager)
+    task.refresh_from_db()
+    assert (task.title, task.owner) == ("Build it well", manager)
+
+
+def test_task_toggle_flips_the_locked_state_not_a_stale_read(member):
+    task = Task.objects.create(idea=IdeaFactory(owner=member), title="Build it")
+    stale = Task.objects.get(pk=task.pk)
+    services.task_update(task=task, actor=member, toggle=True)
+    # a second click rendered from the same (now stale) page undoes it rather than repeating
+    services.task_update(task=stale, actor=member, toggle=True)
+    task.refresh_from_db()
+    assert not task.done
+
+
 # --- readings ---------------------------------------------------------------------------
 
 
@@ -176,6 +237,9 @@ def test_reading_create_defaults_to_now_and_manual(setup, member):
     [
         ({"value": math.nan}, "value"),
         ({"value": math.inf}, "value"),
+        ({"value": 1.7e308}, "value"),
+        ({"value": -1.7e308}, "value"),
+        ({"value": 10**16}, "value"),
         ({"value": "abc"}, "value"),
         ({"value": 1.0, "recorded_at": "2999-01-01T00:00:00Z"}, "recorded_at"),
         ({"value": 1.0, "recorded_at": "yesterday"}, "recorded_at"),
@@ -287,3 +351,45 @@ def test_idea_reorder_renumbers_the_column(member, manager):
         services.idea_reorder(idea=other_column, index=0, actor=member)
     with pytest.raises(ValidationError):
         services.idea_reorder(idea=a, index=None, actor=member)
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"value": 10**400}, "value", "Enter a finite number (not NaN or infinity)."),
+        ({"value": -(10**400)}, "value", "Enter a finite number (not NaN or infinity)."),
+        ({"idea": 10**30}, "idea", "Enter a valid id."),
+        ({"metric": 2**63}, "metric", "Enter a valid id."),
+        ({"idea": 0}, "idea", "Enter a valid id."),
+        ({"metric": -1}, "metric", "Enter a valid id."),
+    ],
+)
+def test_bulk_ingestion_refuses_huge_numbers_and_ids(setup, member, change, field, message):
+    _, metric, idea = setup
+    good = {"idea": idea.pk, "metric": metric.pk, "value": 1.0}
+    with pytest.raises(services.ReadingsInvalid) as invalid:
+        services.readings_ingest(items=[good, {**good, **change}], actor=member)
+    assert invalid.value.errors == {"1": {field: [message]}}
+    assert not Reading.objects.exists()
+
+
+def test_services_refuse_inactive_owners(manager, member):
+    gone = UserFactory(is_active=False)
+    idea = IdeaFactory(owner=member, status=Status.SHORTLISTED)
+    task = Task.objects.create(idea=idea, title="Build it")
+    with pytest.raises(ValidationError):
+        services.idea_create(board=idea.board, title="T", owner=gone, actor=manager)
+    with pytest.raises(ValidationError):
+        services.idea_update(idea=idea, owner=gone, actor=manager)
+    with pytest.raises(ValidationError):
+        services.task_create(idea=idea, title="T", owner=gone, actor=manager)
+    with pytest.raises(ValidationError):
+        services.task_update(task=task, owner=gone, actor=manager)
+    with pytest.raises(ValidationError):
+        services.idea_transition(
+            idea=idea, to=Status.PROMOTED, actor=manager, tasks=[{"title": "T", "owner": gone}]
+        )
+    # an idea still owned by someone who left can be edited without handing it over
+    idea.owner = gone
+    idea.save(update_fields=["owner"])
+    services.idea_update(idea=idea, title="Renamed", owner=gone, actor=manager)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from research.models import Board, Idea, Reading, Status, Task
 from research.transitions import IDEA_TRANSITIONS
-from tests.factories import BoardFactory, IdeaFactory, MetricFactory, ProjectFactory
+from tests.factories import BoardFactory, IdeaFactory, MetricFactory, ProjectFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -323,3 +323,74 @@ def test_project_board_tab_lists_boards_and_tasks_in_constant_queries(
     page = response.content.decode()
     assert page.count("Task ") >= size
     assert 'aria-current="page"' in page and ">Board<" in page
+
+
+def test_viewer_cannot_toggle_a_task_they_own(client, viewer):
+    task = Task.objects.create(idea=IdeaFactory(), title="Build it", owner=viewer)
+    client.force_login(viewer)
+    response = client.post(reverse("research:task-toggle", args=[task.pk]))
+    assert response.status_code == 403
+    task.refresh_from_db()
+    assert not task.done
+
+
+def test_task_owner_toggles_their_task(client, member):
+    task = Task.objects.create(idea=IdeaFactory(), title="Build it", owner=member)
+    client.force_login(member)
+    client.post(reverse("research:task-toggle", args=[task.pk]))
+    task.refresh_from_db()
+    assert task.done
+    client.post(reverse("research:task-toggle", args=[task.pk]))
+    task.refresh_from_db()
+    assert not task.done
+
+
+@pytest.mark.parametrize("size", [3, 10])
+def test_promote_page_queries_people_once_whatever_the_number_of_task_forms(
+    client, manager, member, board, size, django_assert_num_queries
+):
+    idea = IdeaFactory(board=board, status=Status.SHORTLISTED)
+    client.force_login(manager)
+    data = {"tasks-TOTAL_FORMS": str(size), "tasks-INITIAL_FORMS": "0"}
+    for n in range(size):
+        data[f"tasks-{n}-title"] = ""
+        data[f"tasks-{n}-owner"] = str(member.pk)
+    url = reverse("research:idea-promote", args=[idea.pk])
+    # session, user, idea, profile; people (once); savepoint, idea locked, tasks exist,
+    # rollback, release; existing tasks
+    with django_assert_num_queries(11):
+        response = client.post(url, data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert page.count('<fieldset class="task-row">') == size
+    assert page.count(f'<option value="{member.pk}" selected>') == size
+
+
+def test_promote_refuses_an_inactive_or_unknown_owner_as_a_form_error(client, manager, board):
+    idea = IdeaFactory(board=board, status=Status.SHORTLISTED)
+    gone = UserFactory(is_active=False)
+    client.force_login(manager)
+    url = reverse("research:idea-promote", args=[idea.pk])
+    for owner in (gone.pk, 10**6, "x"):
+        data = {
+            "tasks-TOTAL_FORMS": "1",
+            "tasks-INITIAL_FORMS": "0",
+            "tasks-0-title": "Pipeline",
+            "tasks-0-owner": str(owner),
+        }
+        response = client.post(url, data)
+        assert response.status_code == 400
+        assert "owner" in response.context["formset"].forms[0].errors
+    assert not Task.objects.exists()
+
+
+def test_promote_without_the_management_form_is_a_400_with_the_error_shown(client, manager, board):
+    idea = IdeaFactory(board=board, status=Status.SHORTLISTED)
+    client.force_login(manager)
+    response = client.post(
+        reverse("research:idea-promote", args=[idea.pk]), {"tasks-0-title": "Pipeline"}
+    )
+    assert response.status_code == 400
+    assert "ManagementForm data is missing" in response.content.decode()
+    assert Idea.objects.get(pk=idea.pk).status == Status.SHORTLISTED
+    assert client.get(reverse("research:idea-promote", args=[idea.pk])).status_code == 200
