@@ -21,7 +21,7 @@ from ..models import (
 )
 from ..permissions import require_role
 from ..transitions import PHASE_TRANSITIONS
-from ._common import _apply_changes, _full_clean
+from ._common import _apply_changes, _check_date_range, _full_clean
 from .activity import activity_record
 
 PROJECT_EDITABLE_FIELDS = (
@@ -71,6 +71,7 @@ def project_create(
         phase=Phase.RESEARCH,
     )
     _check_slug(project)
+    _check_date_range(project, ("target_release",))
     _full_clean(project)
     project.save()
     if members:
@@ -94,6 +95,7 @@ def project_update(*, project: Project, actor: User, **changes: Any) -> Project:
         changes["slug"] = slugify(changes.get("name", project.name))[:200]
     changed = _apply_changes(project, changes)
     _check_slug(project)
+    _check_date_range(project, ("target_release",))
     _full_clean(project)
     if changed:
         project.save(update_fields=[*changed, "updated_at"])

@@ -15,10 +15,11 @@ from ..models import (
     Rotation,
 )
 from ..permissions import require_role
-from ._common import _apply_changes, _full_clean, _json_safe
+from ._common import _apply_changes, _check_date_range, _full_clean, _json_safe
 from .activity import activity_record
 
 ROTATION_EDITABLE_FIELDS = ("person", "role", "start", "planned_end", "actual_end", "allocation")
+ROTATION_DATE_FIELDS = ("start", "planned_end", "actual_end")
 
 
 def _check_no_overlap(rotation: Rotation) -> None:
@@ -86,6 +87,7 @@ def rotation_create(
         planned_end=planned_end,
         allocation=allocation,
     )
+    _check_date_range(rotation, ROTATION_DATE_FIELDS)
     _full_clean(rotation)
     _check_no_overlap(rotation)
     rotation.save()
@@ -121,6 +123,7 @@ def rotation_update(*, rotation: Rotation, actor: User, **changes: Any) -> Rotat
         changes["role"] = (changes["role"] or "").strip()
     _check_person(changes.get("person"))
     changed = _apply_changes(rotation, changes)
+    _check_date_range(rotation, ROTATION_DATE_FIELDS)
     _full_clean(rotation)
     _check_no_overlap(rotation)
     if changed:

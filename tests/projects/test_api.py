@@ -355,3 +355,14 @@ def test_phase_change_lost_race_is_a_409(api_as, manager):
     assert second.status_code == 409
     assert "meanwhile" in second.json()["detail"]
     assert PhaseChange.objects.count() == 1
+
+
+def test_rotation_dates_near_year_9999_are_a_400_and_nothing_changes(api_as, manager):
+    rotation = RotationFactory(start=TODAY, planned_end=TODAY + datetime.timedelta(days=30))
+    response = api_as(manager).patch(
+        f"/api/v1/rotations/{rotation.pk}/", {"start": "9999-12-30", "planned_end": "9999-12-31"}
+    )
+    assert response.status_code == 400, response.content
+    assert {"start", "planned_end"} <= set(response.json())
+    rotation.refresh_from_db()
+    assert rotation.start == TODAY

@@ -447,3 +447,63 @@ def test_staffing_timeline_sums_weeks_and_filters_by_discipline():
     assert timeline.placeholders == [placeholder]
     everyone = selectors.staffing_timeline()
     assert engineer in {row["person"] for row in everyone.rows}
+
+
+# --- dates outside the sane range ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("start", datetime.date(9999, 12, 31)),
+        ("start", datetime.date(1899, 12, 31)),
+        ("planned_end", datetime.date(2201, 1, 1)),
+    ],
+)
+def test_rotation_dates_outside_the_sane_range_are_field_errors(manager, field, value):
+    dates = {"start": TODAY, "planned_end": None, field: value}
+    with pytest.raises(ValidationError) as error:
+        services.rotation_create(
+            actor=manager, project=ProjectFactory(), person=UserFactory(), role="DS", **dates
+        )
+    assert field in error.value.message_dict
+    assert not Rotation.objects.exists()
+
+
+def test_rotation_update_refuses_dates_near_year_9999(manager):
+    rotation = RotationFactory(start=TODAY, planned_end=days(30))
+    with pytest.raises(ValidationError) as error:
+        services.rotation_update(
+            rotation=rotation,
+            actor=manager,
+            start=datetime.date(9999, 12, 30),
+            planned_end=datetime.date(9999, 12, 31),
+            actual_end=datetime.date(1, 1, 1),
+        )
+    assert {"start", "planned_end", "actual_end"} <= set(error.value.message_dict)
+    rotation.refresh_from_db()
+    assert rotation.start == TODAY
+
+
+def test_project_target_release_outside_the_sane_range_is_a_field_error(manager):
+    with pytest.raises(ValidationError) as error:
+        services.project_create(
+            actor=manager, name="Far future", target_release=datetime.date(9999, 12, 31)
+        )
+    assert "target_release" in error.value.message_dict
+    project = ProjectFactory()
+    with pytest.raises(ValidationError) as error:
+        services.project_update(
+            project=project, actor=manager, target_release=datetime.date(1000, 1, 1)
+        )
+    assert "target_release" in error.value.message_dict
+
+
+def test_rotation_warnings_do_not_overflow_at_the_end_of_the_calendar():
+    # Rows written before the range check (or around the services) must still render.
+    rotation = RotationFactory.build(
+        person=UserFactory(), start=datetime.date(9999, 12, 30), planned_end=None
+    )
+    assert selectors.rotation_warnings(rotation, today=TODAY) == []
+    rotation.planned_end = datetime.date(9999, 12, 31)
+    assert selectors.rotation_warnings(rotation, today=TODAY) == []

@@ -425,3 +425,15 @@ def test_phase_form_lost_race_says_so(login, manager):
     assert any("meanwhile" in str(m) for m in response.context["messages"])
     project.refresh_from_db()
     assert project.phase == Phase.ARCHIVED
+
+
+def test_rotation_form_refuses_a_start_in_year_9999(login, manager):
+    project = ProjectFactory()
+    response = login(manager).post(
+        reverse("projects:rotation-create"),
+        {"project": project.pk, "person": UserFactory().pk, "role": "DS",
+         "start": "9999-12-31", "allocation": 50},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "start" in response.context["form"].errors
+    assert not Rotation.objects.exists()
