@@ -366,3 +366,16 @@ def test_rotation_dates_near_year_9999_are_a_400_and_nothing_changes(api_as, man
     assert {"start", "planned_end"} <= set(response.json())
     rotation.refresh_from_db()
     assert rotation.start == TODAY
+
+
+def test_rotation_create_accepts_an_actual_end_and_refuses_one_before_the_start(api_as, manager):
+    api = api_as(manager)
+    project, person = ProjectFactory(), UserFactory()
+    payload = {"project": project.pk, "person": person.pk, "role": "DS", "start": days(-30)}
+    response = api.post("/api/v1/rotations/", {**payload, "actual_end": days(-31)})
+    assert response.status_code == 400, response.content
+    assert "actual_end" in response.json()
+    assert not Rotation.objects.exists()
+    response = api.post("/api/v1/rotations/", {**payload, "actual_end": days(-2)})
+    assert response.status_code == 201, response.content
+    assert response.json()["actual_end"] == days(-2)

@@ -507,3 +507,18 @@ def test_rotation_warnings_do_not_overflow_at_the_end_of_the_calendar():
     assert selectors.rotation_warnings(rotation, today=TODAY) == []
     rotation.planned_end = datetime.date(9999, 12, 31)
     assert selectors.rotation_warnings(rotation, today=TODAY) == []
+
+
+def test_rotation_create_records_an_actual_end_on_or_after_the_start(manager):
+    project, person = ProjectFactory(), UserFactory()
+    with pytest.raises(ValidationError) as error:
+        services.rotation_create(
+            actor=manager, project=project, person=person, role="DS", start=TODAY,
+            actual_end=days(-1),
+        )  # fmt: skip
+    assert "actual_end" in error.value.message_dict
+    rotation = services.rotation_create(
+        actor=manager, project=project, person=person, role="DS", start=days(-30),
+        planned_end=days(-1), actual_end=days(-5),
+    )  # fmt: skip
+    assert rotation.actual_end == days(-5)
