@@ -1,9 +1,13 @@
 """FilterSets shared by the HTML lists and the API lists (one definition of each filter)."""
 
+import contextlib
+
 import django_filters
+from django import forms
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -56,6 +60,49 @@ def _projects(request) -> QuerySet[Project]:
     return Project.objects.order_by("name")
 
 
+# Years a date filter accepts: outside them, converting to UTC (or adding a week) can leave
+# Python's date range, which would be a 500 instead of a 400.
+FILTER_YEARS = (1900, 9998)
+
+
+def _check_filter_year(value):
+    if value is not None and not FILTER_YEARS[0] <= value.year <= FILTER_YEARS[1]:
+        raise ValidationError(
+            f"Use a year between {FILTER_YEARS[0]} and {FILTER_YEARS[1]}.", code="out_of_range"
+        )
+    return value
+
+
+class _BoundedDateField(forms.DateField):
+    def to_python(self, value):
+        return _check_filter_year(super().to_python(value))
+
+
+class _BoundedIsoDateTimeField(django_filters.fields.IsoDateTimeField):
+    def to_python(self, value):
+        # Check the year as written, before any conversion between time zones can overflow.
+        if isinstance(value, str):
+            # Not ISO 8601 (ValueError): the parent tries its formats and says "invalid".
+            with contextlib.suppress(ValueError):
+                _check_filter_year(parse_datetime(value.strip()))
+        try:
+            return _check_filter_year(super().to_python(value))
+        except OverflowError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class BoundedDateFilter(django_filters.DateFilter):
+    """A date filter that answers a year outside 1900 to 9998 with a 400."""
+
+    field_class = _BoundedDateField
+
+
+class BoundedIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 date-time filter that answers a year outside 1900 to 9998 with a 400."""
+
+    field_class = _BoundedIsoDateTimeField
+
+
 class ProjectFilter(django_filters.FilterSet):
     """Projects by phase, health, person on the team (membership or any rotation) and name."""
 
@@ -106,7 +153,7 @@ class RotationFilter(django_filters.FilterSet):
     placeholder = django_filters.BooleanFilter(
         field_name="person", lookup_expr="isnull", label="Unfilled placeholder"
     )
-    active_on = django_filters.DateFilter(method="filter_active_on", label="Running on")
+    active_on = BoundedDateFilter(method="filter_active_on", label="Running on")
 
     class Meta:
         model = Rotation
@@ -149,7 +196,7 @@ class ActivityFilter(django_filters.FilterSet):
     project = IdChoiceFilter(queryset=_projects)
     actor = IdChoiceFilter(queryset=_people)
     verb = django_filters.CharFilter()
-    since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    since = BoundedIsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
 
     class Meta:
         model = Activity

@@ -379,3 +379,25 @@ def test_rotation_create_accepts_an_actual_end_and_refuses_one_before_the_start(
     response = api.post("/api/v1/rotations/", {**payload, "actual_end": days(-2)})
     assert response.status_code == 201, response.content
     assert response.json()["actual_end"] == days(-2)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "/api/v1/activity/?since=0001-01-01T00:00:00%2B05:00",
+        "/api/v1/activity/?since=9999-12-31T23:59:59-05:00",
+        "/api/v1/activity/?since=1899-12-31T00:00:00Z",
+        "/api/v1/rotations/?active_on=0001-01-01",
+        "/api/v1/rotations/?active_on=9999-12-31",
+    ],
+)
+def test_date_filters_outside_the_sane_years_are_a_400(api_as, viewer, query):
+    response = api_as(viewer).get(query)
+    assert response.status_code == 400, response.content
+    assert "1900" in str(response.json())
+
+
+def test_date_filters_inside_the_sane_years_still_filter(api_as, viewer):
+    api = api_as(viewer)
+    assert api.get("/api/v1/activity/?since=1900-01-01T00:00:00%2B05:00").status_code == 200
+    assert api.get("/api/v1/rotations/?active_on=9998-12-31").status_code == 200
