@@ -187,12 +187,13 @@ def project_change_phase(
     override_reason = (override_reason or "").strip()
     problems = gate_problems(project, to)
     if problems and not override_reason:
+        # The hint sits on the override field itself, so it reads right under the form's
+        # "Override reason" box and under the API's ``override_reason`` key alike.
         raise ValidationError(
             {
-                "to": [
-                    *problems,
-                    "A manager may override with a reason (override_reason).",
-                ]
+                "to": problems,
+                "override_reason": "To move anyway, give the reason for overriding the gate; "
+                "it is recorded with the change.",
             }
         )
     from_phase = project.phase

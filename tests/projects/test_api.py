@@ -401,3 +401,11 @@ def test_date_filters_inside_the_sane_years_still_filter(api_as, viewer):
     api = api_as(viewer)
     assert api.get("/api/v1/activity/?since=1900-01-01T00:00:00%2B05:00").status_code == 200
     assert api.get("/api/v1/rotations/?active_on=9998-12-31").status_code == 200
+
+
+def test_phase_gate_hint_is_under_the_override_reason_key(api_as, manager):
+    project = ProjectFactory()
+    body = api_as(manager).post(f"/api/v1/projects/{project.pk}/phase/", {"to": "prototype"}).json()
+    assert "target" in " ".join(body["to"])
+    assert not any("override" in message for message in body["to"])
+    assert "reason" in " ".join(body["override_reason"])

@@ -437,3 +437,14 @@ def test_rotation_form_refuses_a_start_in_year_9999(login, manager):
     assert response.status_code == 200
     assert "start" in response.context["form"].errors
     assert not Rotation.objects.exists()
+
+
+def test_phase_gate_hint_speaks_of_the_override_reason_box_not_a_field_name(login, manager):
+    project = ProjectFactory()
+    response = login(manager).post(
+        reverse("projects:project-phase", args=[project.slug]), {"to": "prototype"}
+    )
+    errors = response.context["phase_form"].errors
+    assert "target" in " ".join(errors["to"])
+    assert "reason" in " ".join(errors["override_reason"])
+    assert not any("override_reason" in message for field in errors.values() for message in field)
