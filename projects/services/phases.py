@@ -220,7 +220,10 @@ def project_change_phase(
 
 
 def gate_needs_a_target(project: Project, to_phase: str) -> list[str]:
-    """Leaving research needs at least one target or ideal user scenario."""
+    """Moving forward out of research (to prototype) needs at least one target or ideal user
+    scenario. Archiving a research project needs nothing: the gate is about what to build."""
+    if to_phase != Phase.PROTOTYPE:
+        return []
     # Pages pass a project annotated by ``selectors.project_list``: no extra query there.
     count = getattr(project, "target_count", None)
     if count if count is not None else project.targets.exists():

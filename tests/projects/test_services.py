@@ -522,3 +522,13 @@ def test_rotation_create_records_an_actual_end_on_or_after_the_start(manager):
         planned_end=days(-1), actual_end=days(-5),
     )  # fmt: skip
     assert rotation.actual_end == days(-5)
+
+
+def test_archiving_a_research_project_needs_no_target(manager):
+    project = ProjectFactory()
+    assert gates.gate_problems(project, Phase.ARCHIVED) == []
+    assert gates.gate_problems(project, Phase.PROTOTYPE)
+    services.project_change_phase(project=project, to=Phase.ARCHIVED, actor=manager)
+    project.refresh_from_db()
+    assert project.phase == Phase.ARCHIVED
+    assert PhaseChange.objects.get().override_reason == ""

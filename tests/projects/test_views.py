@@ -448,3 +448,12 @@ def test_phase_gate_hint_speaks_of_the_override_reason_box_not_a_field_name(logi
     assert "target" in " ".join(errors["to"])
     assert "reason" in " ".join(errors["override_reason"])
     assert not any("override_reason" in message for field in errors.values() for message in field)
+
+
+def test_research_project_page_shows_no_gate_for_archiving(login, manager):
+    project = ProjectFactory()
+    response = login(manager).get(project.get_absolute_url())
+    assert response.context["gate_problems"]["archived"] == []
+    assert response.context["gate_problems"]["prototype"]
+    page = response.content.decode()
+    assert "Gate for archived" not in page and "Gate for prototype" in page
