@@ -22,6 +22,7 @@ from .models import (
     Takeaway,
     Target,
     TargetKind,
+    person_label,
 )
 from .selectors import active_on_q
 
@@ -50,6 +51,17 @@ class IdChoiceFilter(django_filters.ModelChoiceFilter):
     about ids of rows that do not exist."""
 
     field_class = _IdOrObjectField
+
+
+class _PersonIdField(_IdOrObjectField):
+    def label_from_instance(self, user: User) -> str:
+        return person_label(user)
+
+
+class PersonChoiceFilter(IdChoiceFilter):
+    """An :class:`IdChoiceFilter` of people, labelled by full name like the forms."""
+
+    field_class = _PersonIdField
 
 
 def _people(request) -> QuerySet[User]:
@@ -109,7 +121,7 @@ class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Name contains")
     phase = django_filters.ChoiceFilter(choices=Phase.choices, empty_label="Any phase")
     health = django_filters.ChoiceFilter(choices=Health.choices, empty_label="Any health")
-    person = IdChoiceFilter(
+    person = PersonChoiceFilter(
         queryset=_people, method="filter_person", label="Person", empty_label="Anyone"
     )
 
@@ -143,7 +155,7 @@ class TargetFilter(django_filters.FilterSet):
 class RotationFilter(django_filters.FilterSet):
     """Rotations by person, project, discipline, placeholder or not, and running on a date."""
 
-    person = IdChoiceFilter(queryset=_people, empty_label="Anyone")
+    person = PersonChoiceFilter(queryset=_people, empty_label="Anyone")
     project = IdChoiceFilter(queryset=_projects, empty_label="Any project")
     discipline = django_filters.ChoiceFilter(
         field_name="person__profile__discipline",
@@ -179,7 +191,7 @@ class TakeawayFilter(django_filters.FilterSet):
 
     project = IdChoiceFilter(queryset=_projects, empty_label="Any project")
     tag = django_filters.CharFilter(method="filter_tag", label="Tag")
-    author = IdChoiceFilter(queryset=_people, empty_label="Anyone")
+    author = PersonChoiceFilter(queryset=_people, empty_label="Anyone")
 
     class Meta:
         model = Takeaway
@@ -194,7 +206,7 @@ class TakeawayFilter(django_filters.FilterSet):
 
 class ActivityFilter(django_filters.FilterSet):
     project = IdChoiceFilter(queryset=_projects)
-    actor = IdChoiceFilter(queryset=_people)
+    actor = PersonChoiceFilter(queryset=_people)
     verb = django_filters.CharFilter()
     since = BoundedIsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
 

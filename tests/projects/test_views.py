@@ -457,3 +457,15 @@ def test_research_project_page_shows_no_gate_for_archiving(login, manager):
     assert response.context["gate_problems"]["prototype"]
     page = response.content.decode()
     assert "Gate for archived" not in page and "Gate for prototype" in page
+
+
+def test_person_filters_label_people_by_full_name_like_the_forms(login, manager):
+    UserFactory(username="maya", first_name="Maya", last_name="Okafor")
+    UserFactory(username="nameless", first_name="", last_name="")
+    client = login(manager)
+    for url in (reverse("projects:project-list"), reverse("projects:takeaway-list")):
+        form = client.get(url).context["filter"].form
+        field = form.fields["person" if "person" in form.fields else "author"]
+        labels = {label for _, label in field.choices}
+        assert "Maya Okafor" in labels and "maya" not in labels
+        assert "nameless" in labels
