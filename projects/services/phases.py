@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -44,6 +44,20 @@ def _check_slug(project: Project) -> None:
         raise ValidationError({"slug": f"“{project.slug}” is reserved; choose another slug."})
 
 
+def _save_checked(project: Project, **save_kwargs: Any) -> None:
+    """Save ``project``; a slug taken by a concurrent write since ``full_clean`` checked it
+    is a field error, not a 500 (the savepoint keeps the caller's transaction usable)."""
+    try:
+        with transaction.atomic():
+            project.save(**save_kwargs)
+    except IntegrityError:
+        if Project.objects.filter(slug=project.slug).exclude(pk=project.pk).exists():
+            raise ValidationError(
+                {"slug": "Project with this Slug already exists."}, code="unique"
+            ) from None
+        raise
+
+
 @transaction.atomic
 def project_create(
     *,
@@ -73,7 +87,7 @@ def project_create(
     _check_slug(project)
     _check_date_range(project, ("target_release",))
     _full_clean(project)
-    project.save()
+    _save_checked(project)
     if members:
         project.members.set(members)
     activity_record(
@@ -98,7 +112,7 @@ def project_update(*, project: Project, actor: User, **changes: Any) -> Project:
     _check_date_range(project, ("target_release",))
     _full_clean(project)
     if changed:
-        project.save(update_fields=[*changed, "updated_at"])
+        _save_checked(project, update_fields=[*changed, "updated_at"])
     if members is not None:
         before = set(project.members.values_list("pk", flat=True))
         after = {member.pk for member in members}

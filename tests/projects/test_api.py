@@ -409,3 +409,19 @@ def test_phase_gate_hint_is_under_the_override_reason_key(api_as, manager):
     assert "target" in " ".join(body["to"])
     assert not any("override" in message for message in body["to"])
     assert "reason" in " ".join(body["override_reason"])
+
+
+def test_moving_a_target_deleted_after_the_fetch_is_a_400(api_as, manager, monkeypatch):
+    from projects import services
+
+    target = TargetFactory()
+    real_move = services.target_move
+
+    def delete_first(*, target, **kwargs):
+        type(target).objects.filter(pk=target.pk).delete()  # a concurrent delete
+        return real_move(target=target, **kwargs)
+
+    monkeypatch.setattr(services, "target_move", delete_first)
+    response = api_as(manager).post(f"/api/v1/targets/{target.pk}/move/", {"direction": "up"})
+    assert response.status_code == 400, response.content
+    assert "target" in response.json()

@@ -532,3 +532,33 @@ def test_archiving_a_research_project_needs_no_target(manager):
     project.refresh_from_db()
     assert project.phase == Phase.ARCHIVED
     assert PhaseChange.objects.get().override_reason == ""
+
+
+def test_project_create_losing_a_slug_race_is_a_field_error(manager, monkeypatch):
+    # The rival insert lands between the uniqueness check and ours: skip the check to mimic it.
+    from projects.services import phases
+
+    ProjectFactory(slug="same")
+    monkeypatch.setattr(phases, "_full_clean", lambda instance, exclude=None: None)
+    with pytest.raises(ValidationError) as error:
+        services.project_create(actor=manager, name="B", slug="same")
+    assert "slug" in error.value.message_dict
+    assert Project.objects.count() == 1  # the transaction is still usable
+    project = ProjectFactory(slug="other")
+    with pytest.raises(ValidationError) as error:
+        services.project_update(project=project, actor=manager, slug="same")
+    assert "slug" in error.value.message_dict
+    assert Project.objects.filter(slug="other").exists()
+
+
+def test_moving_or_editing_a_target_deleted_meanwhile_is_a_validation_error(manager):
+    target = TargetFactory()
+    TargetFactory(project=target.project)
+    stale = type(target).objects.get(pk=target.pk)
+    target.delete()
+    with pytest.raises(ValidationError) as error:
+        services.target_move(target=stale, actor=manager, direction="down")
+    assert "target" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        services.target_update(target=stale, actor=manager, text="New")
+    assert "target" in error.value.message_dict
