@@ -8,7 +8,16 @@ from django import forms
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
-from .models import Health, Phase, Project, Rotation, Takeaway, Target, TargetKind
+from .models import (
+    Health,
+    Phase,
+    Project,
+    Rotation,
+    Takeaway,
+    Target,
+    TargetKind,
+    person_label,
+)
 from .transitions import allowed_phases
 
 
@@ -25,12 +34,12 @@ def _people():
 
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, user: User) -> str:
-        return user.get_full_name() or user.get_username()
+        return person_label(user)
 
 
 class PeopleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, user: User) -> str:
-        return user.get_full_name() or user.get_username()
+        return person_label(user)
 
 
 def apply_service_errors(form: forms.Form, error: ValidationError) -> None:

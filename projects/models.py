@@ -25,6 +25,11 @@ class Role(models.TextChoices):
 ROLE_RANK = {Role.VIEWER: 0, Role.MEMBER: 1, Role.MANAGER: 2, Role.ADMIN: 3}
 
 
+def person_label(user) -> str:
+    """How a person is named everywhere (forms, filters, pages): full name, else username."""
+    return user.get_full_name() or user.get_username()
+
+
 class Profile(models.Model):
     """A person's discipline, role and preferences, one per user."""
 

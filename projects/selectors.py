@@ -181,10 +181,18 @@ def weekly_allocation_sums(weeks: list[datetime.date], prefix: str = "") -> dict
     return {
         f"w{i}": Sum(
             f"{prefix}allocation",
-            filter=overlapping_q(monday, monday + datetime.timedelta(days=6), prefix),
+            filter=overlapping_q(monday, _add_days(monday, 6) or datetime.date.max, prefix),
         )
         for i, monday in enumerate(weeks)
     }
+
+
+def _add_days(day: datetime.date, days: int) -> datetime.date | None:
+    """``day`` plus ``days``, or ``None`` past the last date Python can hold (year 9999)."""
+    try:
+        return day + datetime.timedelta(days=days)
+    except OverflowError:
+        return None
 
 
 def rotation_warnings(rotation: Rotation, *, today: datetime.date | None = None) -> list[str]:
@@ -196,12 +204,12 @@ def rotation_warnings(rotation: Rotation, *, today: datetime.date | None = None)
     if rotation.person_id is not None:
         first = week_start(rotation.start)
         # An open-ended rotation is checked for half a year ahead.
-        last = end or max(rotation.start, today) + datetime.timedelta(weeks=26)
+        last = end or _add_days(max(rotation.start, today), 7 * 26) or datetime.date.max
         weeks = []
-        monday = first
-        while monday <= last and len(weeks) < 104:
+        monday: datetime.date | None = first
+        while monday is not None and monday <= last and len(weeks) < 104:
             weeks.append(monday)
-            monday += datetime.timedelta(weeks=1)
+            monday = _add_days(monday, 7)
         totals = Rotation.objects.filter(person_id=rotation.person_id).aggregate(
             **weekly_allocation_sums(weeks)
         )

@@ -55,9 +55,27 @@ def test_healthz_is_503_when_the_database_is_unreachable():
     assert body["status"] == "unavailable"
     assert body["database"]["status"] == "down"
     assert "error" in body["database"]
+    # Only the exception's class: no host, port or driver message for anonymous visitors.
+    assert body["database"]["error"].isidentifier()
+    assert "127.0.0.1" not in json.dumps(body)
 
 
 def test_healthz_is_503_when_the_broker_is_unreachable():
     code, body = _healthz_in_subprocess(REDIS_URL="redis://127.0.0.1:9/0")
     assert code == 503
     assert body["broker"]["status"] == "down"
+    assert body["broker"]["error"].isidentifier()
+    assert "127.0.0.1" not in json.dumps(body)
+
+
+def test_a_failing_check_is_logged_with_its_detail(caplog):
+    from projects.health import _timed
+
+    def check():
+        raise ConnectionError("secret-host:5432 refused")
+
+    result = _timed(check)
+    assert result == {"status": "down", "error": "ConnectionError"}
+    record = next(r for r in caplog.records if r.name == "projects.health")
+    assert record.levelname == "WARNING"
+    assert "secret-host" in str(record.exc_info[1])

@@ -3,7 +3,13 @@
 import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.text import slugify
+
+# Dates the services accept: wide enough for any real plan, narrow enough that week
+# arithmetic on them (timelines, allocation warnings) never leaves Python's date range.
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_DATE = datetime.date(2200, 12, 31)
 
 
 def _json_safe(value: Any) -> Any:
@@ -28,6 +34,19 @@ def _apply_changes(instance, changes: dict[str, Any]) -> dict[str, list]:
 def _full_clean(instance, exclude: list[str] | None = None) -> None:
     """Field, choice and constraint validation, raised as field messages before any write."""
     instance.full_clean(exclude=exclude, validate_unique=True, validate_constraints=True)
+
+
+def _check_date_range(instance, fields: tuple[str, ...]) -> None:
+    """Refuse dates outside :data:`EARLIEST_DATE`..:data:`LATEST_DATE`, as field messages."""
+    errors = {}
+    for field in fields:
+        value = getattr(instance, field, None)
+        if isinstance(value, datetime.date) and not EARLIEST_DATE <= value <= LATEST_DATE:
+            errors[field] = (
+                f"Use a date between {EARLIEST_DATE.isoformat()} and {LATEST_DATE.isoformat()}."
+            )
+    if errors:
+        raise ValidationError(errors)
 
 
 def normalise_tags(tags: str | list[str] | None) -> str:

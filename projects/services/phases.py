@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -21,7 +21,7 @@ from ..models import (
 )
 from ..permissions import require_role
 from ..transitions import PHASE_TRANSITIONS
-from ._common import _apply_changes, _full_clean
+from ._common import _apply_changes, _check_date_range, _full_clean
 from .activity import activity_record
 
 PROJECT_EDITABLE_FIELDS = (
@@ -42,6 +42,20 @@ RESERVED_SLUGS = frozenset({"new", "staffing", "takeaways", "rotations"})
 def _check_slug(project: Project) -> None:
     if project.slug in RESERVED_SLUGS:
         raise ValidationError({"slug": f"“{project.slug}” is reserved; choose another slug."})
+
+
+def _save_checked(project: Project, **save_kwargs: Any) -> None:
+    """Save ``project``; a slug taken by a concurrent write since ``full_clean`` checked it
+    is a field error, not a 500 (the savepoint keeps the caller's transaction usable)."""
+    try:
+        with transaction.atomic():
+            project.save(**save_kwargs)
+    except IntegrityError:
+        if Project.objects.filter(slug=project.slug).exclude(pk=project.pk).exists():
+            raise ValidationError(
+                {"slug": "Project with this Slug already exists."}, code="unique"
+            ) from None
+        raise
 
 
 @transaction.atomic
@@ -71,8 +85,9 @@ def project_create(
         phase=Phase.RESEARCH,
     )
     _check_slug(project)
+    _check_date_range(project, ("target_release",))
     _full_clean(project)
-    project.save()
+    _save_checked(project)
     if members:
         project.members.set(members)
     activity_record(
@@ -94,9 +109,10 @@ def project_update(*, project: Project, actor: User, **changes: Any) -> Project:
         changes["slug"] = slugify(changes.get("name", project.name))[:200]
     changed = _apply_changes(project, changes)
     _check_slug(project)
+    _check_date_range(project, ("target_release",))
     _full_clean(project)
     if changed:
-        project.save(update_fields=[*changed, "updated_at"])
+        _save_checked(project, update_fields=[*changed, "updated_at"])
     if members is not None:
         before = set(project.members.values_list("pk", flat=True))
         after = {member.pk for member in members}
@@ -185,12 +201,13 @@ def project_change_phase(
     override_reason = (override_reason or "").strip()
     problems = gate_problems(project, to)
     if problems and not override_reason:
+        # The hint sits on the override field itself, so it reads right under the form's
+        # "Override reason" box and under the API's ``override_reason`` key alike.
         raise ValidationError(
             {
-                "to": [
-                    *problems,
-                    "A manager may override with a reason (override_reason).",
-                ]
+                "to": problems,
+                "override_reason": "To move anyway, give the reason for overriding the gate; "
+                "it is recorded with the change.",
             }
         )
     from_phase = project.phase
@@ -217,7 +234,10 @@ def project_change_phase(
 
 
 def gate_needs_a_target(project: Project, to_phase: str) -> list[str]:
-    """Leaving research needs at least one target or ideal user scenario."""
+    """Moving forward out of research (to prototype) needs at least one target or ideal user
+    scenario. Archiving a research project needs nothing: the gate is about what to build."""
+    if to_phase != Phase.PROTOTYPE:
+        return []
     # Pages pass a project annotated by ``selectors.project_list``: no extra query there.
     count = getattr(project, "target_count", None)
     if count if count is not None else project.targets.exists():

@@ -15,10 +15,11 @@ from ..models import (
     Rotation,
 )
 from ..permissions import require_role
-from ._common import _apply_changes, _full_clean, _json_safe
+from ._common import _apply_changes, _check_date_range, _full_clean, _json_safe
 from .activity import activity_record
 
 ROTATION_EDITABLE_FIELDS = ("person", "role", "start", "planned_end", "actual_end", "allocation")
+ROTATION_DATE_FIELDS = ("start", "planned_end", "actual_end")
 
 
 def _check_no_overlap(rotation: Rotation) -> None:
@@ -52,6 +53,13 @@ def _check_no_overlap(rotation: Rotation) -> None:
         )
 
 
+def _check_actual_end(rotation: Rotation) -> None:
+    """An actual end before the start is a message on ``actual_end`` (the constraint would be
+    a non-field error the API client cannot place)."""
+    if rotation.actual_end is not None and rotation.start and rotation.actual_end < rotation.start:
+        raise ValidationError({"actual_end": "The actual end cannot be before the start."})
+
+
 def _check_person(person: User | None) -> None:
     if person is not None and not person.is_active:
         raise ValidationError({"person": "This person is not active."})
@@ -66,13 +74,14 @@ def rotation_create(
     start: datetime.date,
     person: User | None = None,
     planned_end: datetime.date | None = None,
+    actual_end: datetime.date | None = None,
     allocation: int = 100,
 ) -> Rotation:
     """Put a person (or, without one, a placeholder demand) on a project. Managers only.
 
-    Enforces: allocation 1 to 100, end ≥ start, no overlap with the person's other rotations on
-    the project. ``planned_end`` defaults to the project's target release (when that is not
-    before the start).
+    Enforces: allocation 1 to 100, dates in range, ends ≥ start, no overlap with the person's
+    other rotations on the project. ``planned_end`` defaults to the project's target release
+    (when that is not before the start). ``actual_end`` records a rotation that already ended.
     """
     require_role(actor, Role.MANAGER, "plan rotations")
     _check_person(person)
@@ -84,8 +93,11 @@ def rotation_create(
         role=(role or "").strip(),
         start=start,
         planned_end=planned_end,
+        actual_end=actual_end,
         allocation=allocation,
     )
+    _check_date_range(rotation, ROTATION_DATE_FIELDS)
+    _check_actual_end(rotation)
     _full_clean(rotation)
     _check_no_overlap(rotation)
     rotation.save()
@@ -99,6 +111,7 @@ def rotation_create(
             "role": rotation.role,
             "start": start.isoformat(),
             "planned_end": _json_safe(planned_end),
+            "actual_end": _json_safe(actual_end),
             "allocation": allocation,
         },
     )
@@ -121,6 +134,8 @@ def rotation_update(*, rotation: Rotation, actor: User, **changes: Any) -> Rotat
         changes["role"] = (changes["role"] or "").strip()
     _check_person(changes.get("person"))
     changed = _apply_changes(rotation, changes)
+    _check_date_range(rotation, ROTATION_DATE_FIELDS)
+    _check_actual_end(rotation)
     _full_clean(rotation)
     _check_no_overlap(rotation)
     if changed:

@@ -17,6 +17,8 @@ from ..permissions import require_role
 from ._common import _apply_changes, _full_clean
 from .activity import activity_record
 
+_GONE = "This target was deleted meanwhile; reload the page."
+
 
 @transaction.atomic
 def target_create(
@@ -46,7 +48,9 @@ def target_update(*, target: Target, actor: User, **changes: Any) -> Target:
     unknown = set(changes) - {"text", "kind"}
     if unknown:
         raise ValidationError({field: "This field cannot be changed here." for field in unknown})
-    target = Target.objects.select_for_update().get(pk=target.pk)
+    target = Target.objects.select_for_update().filter(pk=target.pk).first()
+    if target is None:
+        raise ValidationError({"target": _GONE})
     if "text" in changes:
         changes["text"] = (changes["text"] or "").strip()
     changed = _apply_changes(target, changes)
@@ -89,7 +93,9 @@ def target_move(*, target: Target, actor: User, direction: str) -> Target:
         .filter(project_id=target.project_id)
         .order_by("position", "id")
     )
-    index = next(i for i, t in enumerate(siblings) if t.pk == target.pk)
+    index = next((i for i, t in enumerate(siblings) if t.pk == target.pk), None)
+    if index is None:  # deleted since the caller fetched it
+        raise ValidationError({"target": _GONE})
     other = index - 1 if direction == "up" else index + 1
     if 0 <= other < len(siblings):
         siblings[index], siblings[other] = siblings[other], siblings[index]

@@ -4,6 +4,7 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from projects.markdown import render_markdown
+from projects.models import person_label
 
 register = template.Library()
 
@@ -23,7 +24,7 @@ def get_item(mapping: dict, key):
 def person_name(user) -> str:
     if user is None:
         return "Unfilled"
-    return user.get_full_name() or user.get_username()
+    return person_label(user)
 
 
 @register.filter

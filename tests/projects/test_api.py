@@ -355,3 +355,73 @@ def test_phase_change_lost_race_is_a_409(api_as, manager):
     assert second.status_code == 409
     assert "meanwhile" in second.json()["detail"]
     assert PhaseChange.objects.count() == 1
+
+
+def test_rotation_dates_near_year_9999_are_a_400_and_nothing_changes(api_as, manager):
+    rotation = RotationFactory(start=TODAY, planned_end=TODAY + datetime.timedelta(days=30))
+    response = api_as(manager).patch(
+        f"/api/v1/rotations/{rotation.pk}/", {"start": "9999-12-30", "planned_end": "9999-12-31"}
+    )
+    assert response.status_code == 400, response.content
+    assert {"start", "planned_end"} <= set(response.json())
+    rotation.refresh_from_db()
+    assert rotation.start == TODAY
+
+
+def test_rotation_create_accepts_an_actual_end_and_refuses_one_before_the_start(api_as, manager):
+    api = api_as(manager)
+    project, person = ProjectFactory(), UserFactory()
+    payload = {"project": project.pk, "person": person.pk, "role": "DS", "start": days(-30)}
+    response = api.post("/api/v1/rotations/", {**payload, "actual_end": days(-31)})
+    assert response.status_code == 400, response.content
+    assert "actual_end" in response.json()
+    assert not Rotation.objects.exists()
+    response = api.post("/api/v1/rotations/", {**payload, "actual_end": days(-2)})
+    assert response.status_code == 201, response.content
+    assert response.json()["actual_end"] == days(-2)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "/api/v1/activity/?since=0001-01-01T00:00:00%2B05:00",
+        "/api/v1/activity/?since=9999-12-31T23:59:59-05:00",
+        "/api/v1/activity/?since=1899-12-31T00:00:00Z",
+        "/api/v1/rotations/?active_on=0001-01-01",
+        "/api/v1/rotations/?active_on=9999-12-31",
+    ],
+)
+def test_date_filters_outside_the_sane_years_are_a_400(api_as, viewer, query):
+    response = api_as(viewer).get(query)
+    assert response.status_code == 400, response.content
+    assert "1900" in str(response.json())
+
+
+def test_date_filters_inside_the_sane_years_still_filter(api_as, viewer):
+    api = api_as(viewer)
+    assert api.get("/api/v1/activity/?since=1900-01-01T00:00:00%2B05:00").status_code == 200
+    assert api.get("/api/v1/rotations/?active_on=9998-12-31").status_code == 200
+
+
+def test_phase_gate_hint_is_under_the_override_reason_key(api_as, manager):
+    project = ProjectFactory()
+    body = api_as(manager).post(f"/api/v1/projects/{project.pk}/phase/", {"to": "prototype"}).json()
+    assert "target" in " ".join(body["to"])
+    assert not any("override" in message for message in body["to"])
+    assert "reason" in " ".join(body["override_reason"])
+
+
+def test_moving_a_target_deleted_after_the_fetch_is_a_400(api_as, manager, monkeypatch):
+    from projects import services
+
+    target = TargetFactory()
+    real_move = services.target_move
+
+    def delete_first(*, target, **kwargs):
+        type(target).objects.filter(pk=target.pk).delete()  # a concurrent delete
+        return real_move(target=target, **kwargs)
+
+    monkeypatch.setattr(services, "target_move", delete_first)
+    response = api_as(manager).post(f"/api/v1/targets/{target.pk}/move/", {"direction": "up"})
+    assert response.status_code == 400, response.content
+    assert "target" in response.json()

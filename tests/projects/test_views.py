@@ -425,3 +425,47 @@ def test_phase_form_lost_race_says_so(login, manager):
     assert any("meanwhile" in str(m) for m in response.context["messages"])
     project.refresh_from_db()
     assert project.phase == Phase.ARCHIVED
+
+
+def test_rotation_form_refuses_a_start_in_year_9999(login, manager):
+    project = ProjectFactory()
+    response = login(manager).post(
+        reverse("projects:rotation-create"),
+        {"project": project.pk, "person": UserFactory().pk, "role": "DS",
+         "start": "9999-12-31", "allocation": 50},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "start" in response.context["form"].errors
+    assert not Rotation.objects.exists()
+
+
+def test_phase_gate_hint_speaks_of_the_override_reason_box_not_a_field_name(login, manager):
+    project = ProjectFactory()
+    response = login(manager).post(
+        reverse("projects:project-phase", args=[project.slug]), {"to": "prototype"}
+    )
+    errors = response.context["phase_form"].errors
+    assert "target" in " ".join(errors["to"])
+    assert "reason" in " ".join(errors["override_reason"])
+    assert not any("override_reason" in message for field in errors.values() for message in field)
+
+
+def test_research_project_page_shows_no_gate_for_archiving(login, manager):
+    project = ProjectFactory()
+    response = login(manager).get(project.get_absolute_url())
+    assert response.context["gate_problems"]["archived"] == []
+    assert response.context["gate_problems"]["prototype"]
+    page = response.content.decode()
+    assert "Gate for archived" not in page and "Gate for prototype" in page
+
+
+def test_person_filters_label_people_by_full_name_like_the_forms(login, manager):
+    UserFactory(username="maya", first_name="Maya", last_name="Okafor")
+    UserFactory(username="nameless", first_name="", last_name="")
+    client = login(manager)
+    for url in (reverse("projects:project-list"), reverse("projects:takeaway-list")):
+        form = client.get(url).context["filter"].form
+        field = form.fields["person" if "person" in form.fields else "author"]
+        labels = {label for _, label in field.choices}
+        assert "Maya Okafor" in labels and "maya" not in labels
+        assert "nameless" in labels
