@@ -23,6 +23,13 @@ def can_edit_idea(user: User | AnonymousUser, idea) -> bool:
     return user_has_role(user, Role.MEMBER) and idea.owner_id == user.pk
 
 
+def can_mark_task(user: User | AnonymousUser, task, idea) -> bool:
+    """Members mark a task done if they own it, or own its idea; managers any task."""
+    if not user_has_role(user, Role.MEMBER):
+        return False
+    return can_edit_idea(user, idea) or (task.owner_id is not None and task.owner_id == user.pk)
+
+
 def require_manage_boards(user: User | AnonymousUser) -> None:
     if not can_manage_boards(user):
         raise PermissionDenied("You need the manager role to change boards and metrics.")

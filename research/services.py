@@ -33,7 +33,13 @@ from .models import (
     Status,
     Task,
 )
-from .permissions import can_edit_idea, can_manage_boards, require_edit_idea, require_manage_boards
+from .permissions import (
+    can_edit_idea,
+    can_manage_boards,
+    can_mark_task,
+    require_edit_idea,
+    require_manage_boards,
+)
 from .transitions import IDEA_TRANSITIONS, REASON_REQUIRED, allowed_statuses
 
 MAX_BULK_READINGS = 10_000
@@ -525,7 +531,7 @@ def task_update(
         .get(pk=task.pk)
     )
     edits_idea = can_edit_idea(actor, task.idea)
-    if not (edits_idea or (task.owner_id and task.owner_id == actor.pk)):
+    if not can_mark_task(actor, task, task.idea):
         raise PermissionDenied("Only the idea's owner, the task's owner or a manager may do this.")
     if not edits_idea and (title is not None or owner is not None):
         raise PermissionDenied(

@@ -31,7 +31,7 @@ from .forms import (
     TaskForm,
 )
 from .models import Board, Idea, Status, Task
-from .permissions import can_create_ideas, can_edit_idea, can_manage_boards
+from .permissions import can_create_ideas, can_edit_idea, can_manage_boards, can_mark_task
 from .transitions import IDEA_TRANSITIONS, allowed_statuses
 
 
@@ -305,7 +305,10 @@ def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "charts": charts,
             "readings": selectors.idea_readings(idea),
             "reading_total": idea.readings.count(),
-            "tasks": list(idea.tasks.select_related("owner")),
+            "tasks": [
+                (task, can_mark_task(request.user, task, idea))
+                for task in idea.tasks.select_related("owner")
+            ],
             "status_changes": list(
                 idea.status_changes.select_related("actor").order_by("-created_at", "-id")[:20]
             ),

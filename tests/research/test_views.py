@@ -394,3 +394,18 @@ def test_promote_without_the_management_form_is_a_400_with_the_error_shown(clien
     assert "ManagementForm data is missing" in response.content.decode()
     assert Idea.objects.get(pk=idea.pk).status == Status.SHORTLISTED
     assert client.get(reverse("research:idea-promote", args=[idea.pk])).status_code == 200
+
+
+def test_task_toggles_show_only_to_people_who_may_use_them(client, viewer, member, manager):
+    idea = IdeaFactory(status="promoted")
+    mine = Task.objects.create(idea=idea, title="Mine", owner=member, position=0)
+    Task.objects.create(idea=idea, title="Theirs", position=1)
+    url = reverse("research:idea-detail", args=[idea.pk])
+    toggle = reverse("research:task-toggle", args=[mine.pk])
+    client.force_login(viewer)
+    assert 'action="/research/tasks/' not in client.get(url).content.decode()
+    client.force_login(member)
+    page = client.get(url).content.decode()
+    assert page.count('action="/research/tasks/') == 1 and f'action="{toggle}"' in page
+    client.force_login(manager)
+    assert client.get(url).content.decode().count('action="/research/tasks/') == 2
