@@ -20,6 +20,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from .models import Activity, PhaseChange, Project, Rotation, Takeaway, Target
 
@@ -195,6 +196,10 @@ def _add_days(day: datetime.date, days: int) -> datetime.date | None:
         return None
 
 
+def _weeks_word(count: int) -> str:
+    return "week" if count == 1 else "weeks"
+
+
 def rotation_warnings(rotation: Rotation, *, today: datetime.date | None = None) -> list[str]:
     """Warnings (not errors) for a rotation: the person is over 100 % in a week it covers, or it
     ends within 14 days. Over-allocation is summed in the database, one query."""
@@ -221,11 +226,13 @@ def rotation_warnings(rotation: Rotation, *, today: datetime.date | None = None)
             worst = max(total or 0 for total in totals.values())
             warnings.append(
                 f"{rotation.person.get_full_name() or rotation.person.username} is allocated "
-                f"over 100 % (up to {worst} %) in {len(over)} week(s), from the week of "
-                f"{over[0].isoformat()}."
+                f"over 100 % (up to {worst} %) in {len(over)} {_weeks_word(len(over))}, "
+                f"from the week of {date_format(over[0], 'j M Y')}."
             )
     if end is not None and today <= end <= today + datetime.timedelta(days=ROLLING_OFF_DAYS):
-        warnings.append(f"This rotation ends within {ROLLING_OFF_DAYS} days ({end.isoformat()}).")
+        warnings.append(
+            f"This rotation ends within {ROLLING_OFF_DAYS} days ({date_format(end, 'j M Y')})."
+        )
     return warnings
 
 

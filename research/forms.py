@@ -195,7 +195,15 @@ TaskFormSet = forms.formset_factory(TaskForm, formset=BaseTaskFormSet, extra=4, 
 
 
 class PromoteTaskForm(TaskForm):
+    """A row of the breakdown: blank rows are skipped, a row with only an owner is not."""
+
     title = forms.CharField(max_length=200, label="Task", required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("owner") and not (cleaned.get("title") or "").strip():
+            self.add_error("title", "Give this task a title, or clear its owner.")
+        return cleaned
 
 
 PromoteFormSet = forms.formset_factory(

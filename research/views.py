@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
@@ -440,7 +441,9 @@ def idea_promote(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             error_text = " ".join(error.messages)
         else:
-            messages.success(request, f"“{idea.title}” promoted with {len(tasks)} tasks.")
+            messages.success(
+                request, f"“{idea.title}” promoted with {len(tasks)} task{pluralize(len(tasks))}."
+            )
             return redirect(idea)
     return render(
         request,

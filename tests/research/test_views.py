@@ -356,9 +356,9 @@ def test_promote_page_queries_people_once_whatever_the_number_of_task_forms(
         data[f"tasks-{n}-title"] = ""
         data[f"tasks-{n}-owner"] = str(member.pk)
     url = reverse("research:idea-promote", args=[idea.pk])
-    # session, user, idea, profile; people (once); savepoint, idea locked, tasks exist,
-    # rollback, release; existing tasks
-    with django_assert_num_queries(11):
+    # session, user, idea, profile; people (once); existing tasks. Rows with an owner but
+    # no title are form errors, so the service is not reached.
+    with django_assert_num_queries(6):
         response = client.post(url, data)
     assert response.status_code == 400
     page = response.content.decode()
@@ -409,3 +409,20 @@ def test_task_toggles_show_only_to_people_who_may_use_them(client, viewer, membe
     assert page.count('action="/research/tasks/') == 1 and f'action="{toggle}"' in page
     client.force_login(manager)
     assert client.get(url).content.decode().count('action="/research/tasks/') == 2
+
+
+def test_a_promote_row_with_an_owner_but_no_title_is_an_error_not_dropped(client, manager):
+    idea = IdeaFactory(status="shortlisted")
+    client.force_login(manager)
+    url = reverse("research:idea-promote", args=[idea.pk])
+    data = {
+        "tasks-TOTAL_FORMS": "2", "tasks-INITIAL_FORMS": "0",
+        "tasks-MIN_NUM_FORMS": "0", "tasks-MAX_NUM_FORMS": "30",
+        "tasks-0-title": "", "tasks-0-owner": str(manager.pk),
+        "tasks-1-title": "Serve the model", "tasks-1-owner": "",
+    }  # fmt: skip
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "Give this task a title" in response.content.decode()
+    idea.refresh_from_db()
+    assert idea.status == "shortlisted" and not idea.tasks.exists()
