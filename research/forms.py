@@ -7,7 +7,7 @@ from django import forms
 from django.contrib.auth.models import User
 
 from .models import Direction, Maturity, Metric, Status
-from .transitions import allowed_statuses
+from .transitions import move_choices
 
 
 def _people():
@@ -144,7 +144,7 @@ class MoveForm(forms.Form):
 
     def __init__(self, *args, idea=None, **kwargs):
         super().__init__(*args, **kwargs)
-        statuses = allowed_statuses(idea.status) if idea is not None else Status.values
+        statuses = move_choices(idea.status) if idea is not None else Status.values
         self.fields["to"].choices = [(s, Status(s).label) for s in statuses]
         if idea is not None:
             # Unique ids per card: many move forms share one board page.

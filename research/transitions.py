@@ -20,3 +20,12 @@ def allowed_statuses(current: str) -> list[str]:
     """The statuses an idea in ``current`` may move to, in board order."""
     allowed = IDEA_TRANSITIONS.get(current, frozenset())
     return [status for status in Status.values if status in allowed]
+
+
+def move_choices(current: str) -> list[str]:
+    """The allowed statuses in the order a move menu offers them: forward steps first, so
+    the default choice never sends an idea backwards; then backward steps, dropping last."""
+    here = Status.values.index(current)
+    allowed = allowed_statuses(current)
+    forward = [s for s in allowed if s != Status.DROPPED and Status.values.index(s) > here]
+    return forward + [s for s in allowed if s not in forward]

@@ -33,7 +33,7 @@ from .forms import (
 )
 from .models import Board, Idea, Status, Task
 from .permissions import can_create_ideas, can_edit_idea, can_manage_boards, can_mark_task
-from .transitions import IDEA_TRANSITIONS, allowed_statuses
+from .transitions import IDEA_TRANSITIONS, move_choices
 
 
 def _errors_to_form(form, error: ValidationError) -> None:
@@ -108,7 +108,7 @@ def _card(idea: Idea, primary, progress: dict, user, urls: dict) -> dict:
         "primary": progress.get((idea.pk, primary.pk)) if primary else None,
         "can_move": can_edit_idea(user, idea),
         # The move form's choices, rendered by hand in _card.html (MoveForm validates posts).
-        "move_choices": [(s, Status(s).label) for s in allowed_statuses(idea.status)],
+        "move_choices": [(s, Status(s).label) for s in move_choices(idea.status)],
         "url": urls["detail"](idea.pk),
         "move_url": urls["move"](idea.pk),
         "reorder_url": urls["reorder"](idea.pk),
