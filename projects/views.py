@@ -29,6 +29,7 @@ from .forms import (
 )
 from .gates import gate_problems
 from .models import Discipline, Phase, Project, Role, Rotation, Takeaway, Target
+from .panels import dashboard_panels
 from .permissions import require_role, user_has_role
 from .tabs import project_tabs
 from .transitions import allowed_phases
@@ -67,6 +68,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "unfilled": selectors.rotations_unfilled(today=today)[:20],
         "takeaways_due": selectors.takeaways_requested_of(user),
         "today": today,
+        "slice_panels": dashboard_panels(user),
     }
     return render(request, "projects/dashboard.html", context)
 

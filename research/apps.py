@@ -18,3 +18,17 @@ class ResearchConfig(AppConfig):
         from projects.tabs import register_tab
 
         register_tab(key="board", label="Board", url_name="research:project-boards", order=30)
+
+        from projects.panels import register_panel
+
+        from . import selectors
+
+        register_panel(
+            key="research",
+            template="research/_dashboard.html",
+            context=lambda user: {
+                "ideas": selectors.ideas_owned_by(user),
+                "tasks": selectors.open_tasks_of(user),
+            },
+            order=30,
+        )

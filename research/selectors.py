@@ -373,3 +373,24 @@ def idea_readings(idea: Idea, *, limit: int = 50) -> QuerySet[Reading]:
         .select_related("metric", "created_by")
         .order_by("-recorded_at", "-id")[:limit]
     )
+
+
+def ideas_owned_by(user, *, limit: int = 10) -> QuerySet[Idea]:
+    """The person's ideas still in play (not dropped), most recently changed first."""
+    return (
+        Idea.objects.filter(owner=user)
+        .exclude(status=Status.DROPPED)
+        .select_related("board")
+        .order_by("-updated_at", "-id")[:limit]
+    )
+
+
+def open_tasks_of(user, *, limit: int = 10) -> QuerySet:
+    """Engineering tasks assigned to the person and not done yet."""
+    from .models import Task
+
+    return (
+        Task.objects.filter(owner=user, done=False)
+        .select_related("idea__board__project")
+        .order_by("idea_id", "position", "id")[:limit]
+    )

@@ -357,7 +357,7 @@ PAGE_BUDGETS = {
     "project-takeaways": 6,
     "staffing": 7,
     "takeaway-list": 7,
-    "dashboard": 9,
+    "dashboard": 11,  # + the research panel: my ideas, my open tasks
 }
 
 

@@ -426,3 +426,15 @@ def test_a_promote_row_with_an_owner_but_no_title_is_an_error_not_dropped(client
     assert "Give this task a title" in response.content.decode()
     idea.refresh_from_db()
     assert idea.status == "shortlisted" and not idea.tasks.exists()
+
+
+def test_dashboard_shows_my_ideas_and_my_open_tasks(client, member):
+    mine = IdeaFactory(owner=member, title="Uplift model", status="exploring")
+    IdeaFactory(owner=member, title="Old hunch", status="dropped", dropped_reason="No signal.")
+    promoted = IdeaFactory(status="promoted", title="Churn scorer")
+    Task.objects.create(idea=promoted, title="Build the scoring job", owner=member, position=0)
+    Task.objects.create(idea=promoted, title="Already shipped", owner=member, done=True)
+    client.force_login(member)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert mine.title in page and "Old hunch" not in page
+    assert "Build the scoring job" in page and "Already shipped" not in page
