@@ -60,10 +60,11 @@ def gain_meter(progress, gain_bar: float) -> str:
     return format_html(
         '<span class="gain-mark {}"><span class="gain-track" aria-hidden="true">'
         '<span class="gain-fill" style="width:{}%"></span><span class="gain-tick"></span>'
-        '</span> <span class="gain-text">{} {} · bar {} %</span></span>',
+        '</span> <span class="gain-text">{} gain {} {} bar {} %</span></span>',
         "gain-clear" if cleared else "gain-below",
         f"{fill:.0f}",
-        "✓ clears" if cleared else "✗ below",
+        "✓" if cleared else "✗",
         pct(progress.gain_pct),
+        "clears the" if cleared else "is below the",
         f"{gain_bar:g}",
     )
