@@ -796,3 +796,32 @@ def reading_create(
         data={"idea": idea.pk, "metric": metric.pk, "value": value},
     )
     return reading
+
+
+@transaction.atomic
+@changes_research_data
+def reading_delete(*, reading: Reading, actor: User) -> None:
+    """Remove a mistaken reading: its idea's owner or a manager may; recorded in the log."""
+    reading = (
+        Reading.objects.select_for_update(of=("self",))
+        .select_related("idea__board__project", "metric")
+        .filter(pk=reading.pk)
+        .first()
+    )
+    if reading is None:
+        return  # already gone: deleting twice is not an error
+    require_edit_idea(actor, reading.idea)
+    data = {
+        "idea": reading.idea_id,
+        "metric": reading.metric_id,
+        "value": reading.value,
+        "recorded_at": reading.recorded_at.isoformat(),
+    }
+    reading.delete()
+    activity_record(
+        actor=actor,
+        verb="deleted a reading",
+        target=reading.idea,
+        project=reading.idea.board.project,
+        data=data,
+    )

@@ -21,4 +21,5 @@ urlpatterns = [
     path("ideas/<int:pk>/readings/", views.idea_reading_create, name="idea-reading-create"),
     path("ideas/<int:pk>/tasks/", views.idea_task_create, name="idea-task-create"),
     path("tasks/<int:pk>/toggle/", views.task_toggle, name="task-toggle"),
+    path("readings/<int:pk>/delete/", views.reading_delete, name="reading-delete"),
 ]

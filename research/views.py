@@ -31,7 +31,7 @@ from .forms import (
     ReadingImportForm,
     TaskForm,
 )
-from .models import Board, Idea, Status, Task
+from .models import Board, Idea, Reading, Status, Task
 from .permissions import can_create_ideas, can_edit_idea, can_manage_boards, can_mark_task
 from .transitions import IDEA_TRANSITIONS, move_choices
 
@@ -567,3 +567,12 @@ def _import_errors(errors: dict[str, dict[str, list[str]]]) -> list[str]:
     if len(errors) > 20:
         lines.append(f"… and {len(errors) - 20} more lines.")
     return lines
+
+
+@require_POST
+def reading_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete one reading from the idea page (its idea's owner or a manager)."""
+    reading = get_object_or_404(Reading.objects.select_related("idea", "metric"), pk=pk)
+    services.reading_delete(reading=reading, actor=request.user)
+    messages.success(request, f"Deleted the {reading.metric.name} reading of {reading.value:g}.")
+    return redirect(f"{reading.idea.get_absolute_url()}#readings")

@@ -282,15 +282,24 @@ READING_INPUT = PolymorphicProxySerializer(
     ),
 )
 class ReadingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Metric readings of ideas, oldest first. Training jobs post them here, one or a list."""
+    """Metric readings of ideas, oldest first. Training jobs post them here, one or a list;
+    a mistaken one is deleted (its idea's owner or a manager)."""
 
     serializer_class = s.ReadingSerializer
     filterset_fields = ["idea", "metric", "source"]
     ordering_fields = ["recorded_at", "id"]
-    http_method_names = ["get", "post", "head", "options"]
+    http_method_names = ["get", "post", "delete", "head", "options"]
 
     def get_queryset(self):
         return Reading.objects.order_by("recorded_at", "id")
+
+    @extend_schema(
+        summary="Delete a mistaken reading",
+        responses={204: None, **READ_ERRORS, 403: OpenApiResponse(ErrorSerializer)},
+    )
+    def destroy(self, request: Request, pk=None) -> Response:
+        services.reading_delete(reading=self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
         summary="Record one reading or a list of up to 10,000",

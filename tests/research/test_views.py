@@ -438,3 +438,28 @@ def test_dashboard_shows_my_ideas_and_my_open_tasks(client, member):
     page = client.get(reverse("dashboard")).content.decode()
     assert mine.title in page and "Old hunch" not in page
     assert "Build the scoring job" in page and "Already shipped" not in page
+
+
+def test_an_idea_owner_deletes_a_mistaken_reading_and_others_cannot(
+    client, api_as, member, viewer, manager
+):
+    idea = IdeaFactory(owner=member)
+    metric = MetricFactory(board=idea.board)
+    wrong = Reading.objects.create(idea=idea, metric=metric, value=1e9)
+    other = Reading.objects.create(idea=idea, metric=metric, value=0.8)
+    url = reverse("research:reading-delete", args=[wrong.pk])
+    client.force_login(viewer)
+    assert client.post(url).status_code == 403
+    assert (
+        "Delete"
+        not in client.get(idea.get_absolute_url()).content.decode().split('id="readings"')[1]
+    )
+    assert api_as(viewer).delete(f"/api/v1/readings/{wrong.pk}/").status_code == 403
+    client.force_login(member)
+    assert client.post(url).status_code == 302
+    assert not Reading.objects.filter(pk=wrong.pk).exists()
+    from projects.models import Activity
+
+    assert Activity.objects.filter(verb="deleted a reading").count() == 1
+    assert api_as(manager).delete(f"/api/v1/readings/{other.pk}/").status_code == 204
+    assert not Reading.objects.exists()
