@@ -17,7 +17,10 @@ function scrollTimelineToThisWeek() {
     const now = box.querySelector(".week-label.this-week");
     if (!now) return;
     const who = box.querySelector("th.who");
-    const offset = now.offsetLeft - (who ? who.offsetWidth : 0) - box.clientWidth / 4;
+    const sticky = who ? who.offsetWidth : 0;
+    // Measured on screen (offsetLeft is relative to the week's own cell, not the box).
+    const fromBoxEdge = now.getBoundingClientRect().left - box.getBoundingClientRect().left;
+    const offset = box.scrollLeft + fromBoxEdge - sticky - (box.clientWidth - sticky) / 4;
     box.scrollLeft = Math.max(offset, 0);
   });
 }

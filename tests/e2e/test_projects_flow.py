@@ -120,6 +120,16 @@ def test_phase_gates_refuse_then_pass_and_a_manager_may_override(visit, maya):
     assert project.phase_changes.latest("created_at").override_reason
 
 
+THIS_WEEK_IN_VIEW = """() => {
+  const box = document.querySelector('.staffing-scroll');
+  const now = box.querySelector('.week-label.this-week');
+  const who = box.querySelector('th.who');
+  const b = box.getBoundingClientRect(), n = now.getBoundingClientRect();
+  const left = b.left + (who ? who.offsetWidth : 0);
+  return n.left >= left - 1 && n.right <= b.right + 1;
+}"""
+
+
 @pytest.mark.parametrize("viewport", ["laptop", "phone"])
 def test_a_planned_rotation_and_a_placeholder_show_on_the_staffing_timeline(
     visit, maya, person, viewport
@@ -160,5 +170,7 @@ def test_a_planned_rotation_and_a_placeholder_show_on_the_staffing_timeline(
     expect(
         page.get_by_role("link", name="Unfilled: ML engineer on Churn radar · 50 %")
     ).to_be_attached()
+    # The grid opens 12 weeks back but scrolls so this week is on screen, phone included.
+    assert page.evaluate(THIS_WEEK_IN_VIEW), "this week is scrolled out of view"
     assert_accessible(page)
     assert_no_horizontal_overflow(page)
