@@ -6,6 +6,8 @@ import io
 from django import forms
 from django.contrib.auth.models import User
 
+from projects.models import person_label
+
 from .models import Direction, Maturity, Metric, Status
 from .transitions import move_choices
 
@@ -22,7 +24,7 @@ class PersonChoiceField(forms.ModelChoiceField):
     _people_by_pk: dict[str, User] | None = None
 
     def label_from_instance(self, user: User) -> str:
-        return user.get_full_name() or user.get_username()
+        return person_label(user)
 
     def use_people(self, people: list[User]) -> None:
         self._people_by_pk = {str(user.pk): user for user in people}

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from projects.forms import apply_service_errors
 from projects.models import Project
 from projects.tabs import project_tabs
 
@@ -34,15 +35,6 @@ from .forms import (
 from .models import Board, Idea, Reading, Status, Task
 from .permissions import can_create_ideas, can_edit_idea, can_manage_boards, can_mark_task
 from .transitions import IDEA_TRANSITIONS, move_choices
-
-
-def _errors_to_form(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form, field by field where the field exists."""
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -73,7 +65,7 @@ def project_boards(request: HttpRequest, slug: str) -> HttpResponse:
                     project=project, actor=request.user, **form.service_kwargs()
                 )
             except ValidationError as error:
-                _errors_to_form(form, error)
+                apply_service_errors(form, error)
             else:
                 messages.success(request, f"Board “{board.title}” created.")
                 return redirect(board)
@@ -199,7 +191,7 @@ def board_idea_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             idea = services.idea_create(board=board, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, f"Idea “{idea.title}” proposed.")
             return redirect(board)
@@ -230,7 +222,7 @@ def board_settings(request: HttpRequest, pk: int) -> HttpResponse:
                 primary_metric=form.metrics.get(data["primary_metric"]),
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "Board saved.")
             return redirect(board)
@@ -252,7 +244,7 @@ def board_metric_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             metric = services.metric_create(board=board, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, f"Metric “{metric.name}” added.")
             return redirect(board)
@@ -341,7 +333,7 @@ def idea_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.idea_update(idea=idea, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "Idea saved.")
             return redirect(idea)
@@ -478,7 +470,7 @@ def idea_reading_create(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request, f"Reading recorded: {data['metric'].name} = {data['value']:g}."
@@ -502,7 +494,7 @@ def idea_task_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.task_create(idea=idea, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            apply_service_errors(form, error)
         else:
             return redirect(f"{idea.get_absolute_url()}#tasks")
     return render(

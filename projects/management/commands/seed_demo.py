@@ -5,9 +5,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from projects.models import Discipline, Profile, Role
+from projects.seed import DEMO_PASSWORD
 from projects.services import person_create
-
-DEMO_PASSWORD = "tandem-demo"
 
 # username, first, last, discipline, role
 DEMO_PEOPLE = [
