@@ -14,7 +14,6 @@ class ProjectsConfig(AppConfig):
         from .services import gate_needs_a_target
         from .tabs import register_tab
 
-        # Out of research; the check itself passes moves other than to prototype (archiving).
         register_gate(gate_needs_a_target, leaving=Phase.RESEARCH)
         register_tab(key="overview", label="Overview", url_name="projects:project-detail", order=10)
         register_tab(key="team", label="Team", url_name="projects:project-team", order=20)

@@ -34,7 +34,15 @@ def register_gate(check: Gate, *, entering: str | None = None, leaving: str | No
 
 
 def gate_problems(project, to_phase: str) -> list[str]:
-    """Every problem that blocks ``project`` from moving to ``to_phase`` (empty when open)."""
+    """Every problem that blocks ``project`` from moving to ``to_phase`` (empty when open).
+
+    Archiving is never gated: gates ask for evidence before going further, and stopping a
+    project needs none.
+    """
+    from .models import Phase
+
+    if to_phase == Phase.ARCHIVED:
+        return []
     problems: list[str] = []
     for gate in _GATES:
         applies = (gate.entering is not None and gate.entering == to_phase) or (

@@ -234,10 +234,8 @@ def project_change_phase(
 
 
 def gate_needs_a_target(project: Project, to_phase: str) -> list[str]:
-    """Moving forward out of research (to prototype) needs at least one target or ideal user
-    scenario. Archiving a research project needs nothing: the gate is about what to build."""
-    if to_phase != Phase.PROTOTYPE:
-        return []
+    """Leaving research needs at least one target or ideal user scenario (archiving is never
+    gated: see ``gates.gate_problems``)."""
     # Pages pass a project annotated by ``selectors.project_list``: no extra query there.
     count = getattr(project, "target_count", None)
     if count if count is not None else project.targets.exists():
