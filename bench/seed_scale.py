@@ -13,7 +13,8 @@ from django.db import connection
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from projects.models import Profile, Project, Role
+from accounts.models import Profile, Role
+from projects.models import Project
 from research import services
 from research.models import Idea, Metric, Reading
 

@@ -47,11 +47,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    # Tandem's apps, in dependency order: each may import the ones above it, never below.
+    "core",
+    "accounts",
+    "activity",
     "projects",
     "research",
 ]
@@ -63,7 +66,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "projects.middleware.LoginRequiredMiddleware",
+    "core.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -81,7 +84,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "projects.context_processors.navigation",
+                "core.context_processors.navigation",
+                "accounts.context_processors.roles",
             ],
         },
     },
@@ -182,21 +186,21 @@ STORAGES = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # The token class comes first so that anonymous requests get 401 with a challenge.
-        "projects.api.authentication.BearerTokenAuthentication",
+        "accounts.api.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["projects.api.permissions.RolePermission"],
-    "DEFAULT_PAGINATION_CLASS": "projects.api.pagination.PageNumberPagination",
+    "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.SignedIn"],
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "projects.api.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "projects.api.throttling.UserRateThrottle",
-        "projects.api.throttling.AnonRateThrottle",
+        "core.api.throttling.UserRateThrottle",
+        "core.api.throttling.AnonRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "user": env.str("API_THROTTLE_USER", default="6000/hour"),
@@ -226,6 +230,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PhaseEnum": "projects.models.Phase",
         "MetricDirectionEnum": "research.models.Direction",
+        "EventTypeEnum": "activity.models.EventType",
     },
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -1,36 +1,25 @@
 """Tandem's URL configuration."""
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from projects import account_views
+from core import views as core_views
 from projects import views as project_views
 
 api_v1 = [
+    path("", include("accounts.api.urls")),
+    path("", include("activity.api.urls")),
     path("", include("projects.api.urls")),
     path("", include("research.api.urls")),
 ]
 
 urlpatterns = [
     path("", project_views.dashboard, name="dashboard"),
-    path("healthz", project_views.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "accounts/password/",
-        auth_views.PasswordChangeView.as_view(),
-        name="password_change",
-    ),
-    path(
-        "accounts/password/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
-        name="password_change_done",
-    ),
-    path("accounts/token/", account_views.api_token, name="api-token"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("accounts.urls")),
     path("projects/", include("projects.urls")),
     path("research/", include("research.urls")),
     path("admin/", admin.site.urls),
@@ -40,7 +29,7 @@ urlpatterns = [
     path("api/", RedirectView.as_view(pattern_name="api-docs", permanent=False)),
     # Anything else under /api/ is an unknown endpoint: answer JSON, as the API does.
     # (Only paths ending in a slash, so APPEND_SLASH still redirects /api/v1/ideas.)
-    re_path(r"^api/.*/$", project_views.api_not_found),
+    re_path(r"^api/.*/$", core_views.api_not_found),
     path(
         "favicon.ico",
         login_not_required(RedirectView.as_view(url="/static/favicon.svg", permanent=True)),

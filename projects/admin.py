@@ -1,45 +1,10 @@
 """Admin for the projects app."""
 
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.models import User
 
-from .models import Activity, PhaseChange, Profile, Project, Rotation, Takeaway, Target
+from core.admin import ReadOnlyAdmin
 
-
-class ProfileInline(admin.StackedInline):
-    model = Profile
-    can_delete = False
-    fields = ["discipline", "role"]
-
-
-admin.site.unregister(User)
-
-
-@admin.register(User)
-class PersonAdmin(UserAdmin):
-    """People: Django users with their Tandem profile inline."""
-
-    inlines = [ProfileInline]
-    list_display = ["username", "first_name", "last_name", "email", "discipline", "role"]
-    list_select_related = ["profile"]
-    list_filter = ["profile__role", "profile__discipline", "is_active"]
-
-    @admin.display(ordering="profile__discipline")
-    def discipline(self, user: User) -> str:
-        return user.profile.get_discipline_display()
-
-    @admin.display(ordering="profile__role")
-    def role(self, user: User) -> str:
-        return user.profile.get_role_display()
-
-
-@admin.register(Profile)
-class ProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "discipline", "role"]
-    list_filter = ["role", "discipline"]
-    search_fields = ["user__username", "user__first_name", "user__last_name"]
-    list_select_related = ["user"]
+from .models import PhaseChange, Project, Rotation, Takeaway, Target
 
 
 class TargetInline(admin.TabularInline):
@@ -64,18 +29,12 @@ class ProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(PhaseChange)
-class PhaseChangeAdmin(admin.ModelAdmin):
-    """The phase history: an audit record, read-only."""
+class PhaseChangeAdmin(ReadOnlyAdmin):
+    """The phase history: an audit record, read-only and undeletable."""
 
     list_display = ["project", "from_phase", "to_phase", "actor", "created_at", "override_reason"]
     list_filter = ["to_phase"]
     list_select_related = ["project", "actor"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Target)
@@ -105,19 +64,3 @@ class TakeawayAdmin(admin.ModelAdmin):
     list_filter = ["project"]
     list_select_related = ["author", "project"]
     raw_id_fields = ["rotation"]
-
-
-@admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
-    """The activity log: read-only."""
-
-    list_display = ["created_at", "actor", "verb", "target_repr", "project"]
-    list_filter = ["verb"]
-    search_fields = ["verb", "target_repr"]
-    list_select_related = ["actor", "project"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False

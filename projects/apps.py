@@ -2,19 +2,42 @@ from django.apps import AppConfig
 
 
 class ProjectsConfig(AppConfig):
-    """Projects, people, phases, rotations, takeaways and the activity log."""
+    """Projects, phases and gates, targets, rotations and takeaways."""
 
     name = "projects"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the profile signal)
-        from .gates import register_gate
+        from core.registries import (
+            register_gate,
+            register_nav,
+            register_seed,
+            register_tab,
+            register_ungated,
+        )
+
         from .models import Phase
+        from .seed import seed
         from .services import gate_needs_a_target
-        from .tabs import register_tab
+
+        register_seed(key="projects", seed=seed, order=20)
 
         register_gate(gate_needs_a_target, leaving=Phase.RESEARCH)
+        # Archiving is never gated: gates ask for evidence before going further, and
+        # stopping a project needs none.
+        register_ungated(Phase.ARCHIVED)
+        register_nav(
+            label="Projects", url_name="projects:project-list", prefix="projects:project", order=10
+        )
+        register_nav(
+            label="Staffing", url_name="projects:staffing", prefix="projects:staffing", order=20
+        )
+        register_nav(
+            label="Takeaways",
+            url_name="projects:takeaway-list",
+            prefix="projects:takeaway",
+            order=40,
+        )
         register_tab(key="overview", label="Overview", url_name="projects:project-detail", order=10)
         register_tab(key="team", label="Team", url_name="projects:project-team", order=20)
         register_tab(

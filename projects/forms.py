@@ -1,59 +1,17 @@
 """HTML forms of the projects app. They parse input; the services validate and write.
 
-``apply_service_errors`` puts a service's ``ValidationError`` on the form, so the UI shows
-the same field messages as the API.
+``core.forms.apply_service_errors`` puts a service's ``ValidationError`` on the form, so the
+UI shows the same field messages as the API.
 """
 
 from django import forms
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
 
-from .models import (
-    Health,
-    Phase,
-    Project,
-    Rotation,
-    Takeaway,
-    Target,
-    TargetKind,
-    person_label,
-)
+from accounts.forms import PeopleChoiceField, PersonChoiceField
+from core.forms import DateInput
+
+from .models import Health, Phase, Project, Rotation, Takeaway, Target, TargetKind
 from .transitions import allowed_phases
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def _people():
-    return User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, user: User) -> str:
-        return person_label(user)
-
-
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, user: User) -> str:
-        return person_label(user)
-
-
-def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Attach a service's ValidationError to ``form``: known fields get their messages, the
-    rest go to the form's non-field errors."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, messages in error.message_dict.items():
-        if field in form.fields:
-            form.add_error(field, messages)
-        else:
-            prefix = "" if field == "__all__" else f"{field.replace('_', ' ').capitalize()}: "
-            form.add_error(None, [f"{prefix}{m}" for m in messages])
 
 
 class ProjectForm(forms.Form):
@@ -70,11 +28,10 @@ class ProjectForm(forms.Form):
         label="Customer value",
         help_text="The value this project should create for customers.",
     )
-    product_manager = PersonChoiceField(queryset=_people(), required=False)
+    product_manager = PersonChoiceField(required=False)
     target_release = forms.DateField(widget=DateInput(), required=False)
     health = forms.ChoiceField(choices=Health.choices, initial=Health.ON_TRACK)
     members = PeopleChoiceField(
-        queryset=_people(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text="Team members besides people on a rotation.",
@@ -130,7 +87,6 @@ class RotationForm(forms.Form):
 
     project = forms.ModelChoiceField(queryset=Project.objects.order_by("name"))
     person = PersonChoiceField(
-        queryset=_people(),
         required=False,
         empty_label="Unfilled: a placeholder to staff later",
     )

@@ -1,63 +1,9 @@
-"""Projects models. People are Django auth users with a :class:`Profile`."""
+"""Projects: phases and their history, targets, rotations and takeaways."""
 
 from django.conf import settings
 from django.db import models
 
-
-class Discipline(models.TextChoices):
-    DATA_SCIENTIST = "data_scientist", "Data scientist"
-    DATA_ENGINEER = "data_engineer", "Data engineer"
-    SOFTWARE_ENGINEER = "software_engineer", "Software engineer"
-    PRODUCT_MANAGER = "product_manager", "Product manager"
-    DESIGNER = "designer", "Designer"
-    MANAGER = "manager", "Manager"
-
-
-class Role(models.TextChoices):
-    """What a person may do; each role includes the ones before it."""
-
-    VIEWER = "viewer", "Viewer"
-    MEMBER = "member", "Member"
-    MANAGER = "manager", "Manager"
-    ADMIN = "admin", "Admin"
-
-
-ROLE_RANK = {Role.VIEWER: 0, Role.MEMBER: 1, Role.MANAGER: 2, Role.ADMIN: 3}
-
-
-def person_label(user) -> str:
-    """How a person is named everywhere (forms, filters, pages): full name, else username."""
-    return user.get_full_name() or user.get_username()
-
-
-class Profile(models.Model):
-    """A person's discipline, role and preferences, one per user."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
-    )
-    discipline = models.CharField(
-        max_length=32, choices=Discipline.choices, default=Discipline.DATA_SCIENTIST
-    )
-    role = models.CharField(max_length=16, choices=Role.choices, default=Role.VIEWER)
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(role__in=Role.values), name="profile_role_valid"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(discipline__in=Discipline.values),
-                name="profile_discipline_valid",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user.get_username()} ({self.get_role_display()})"
-
-    def has_role(self, role: str) -> bool:
-        """True when this person's role is ``role`` or a stronger one."""
-        return ROLE_RANK[self.role] >= ROLE_RANK[role]
+from accounts.models import person_label
 
 
 class Phase(models.TextChoices):
@@ -151,41 +97,6 @@ class PhaseChange(models.Model):
         return f"{self.project}: {self.from_phase} → {self.to_phase}"
 
 
-class Activity(models.Model):
-    """The activity log: who did what to which object, when. Written by ``activity_record``.
-
-    Feeds the project timeline, the API and the weekly digests. ``target_repr`` keeps the
-    object's name readable after the object itself is gone.
-    """
-
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    verb = models.CharField(max_length=64)
-    target_type = models.ForeignKey(
-        "contenttypes.ContentType", null=True, blank=True, on_delete=models.SET_NULL
-    )
-    target_id = models.PositiveBigIntegerField(null=True, blank=True)
-    target_repr = models.CharField(max_length=300, blank=True)
-    project = models.ForeignKey(
-        Project, null=True, blank=True, on_delete=models.CASCADE, related_name="activities"
-    )
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name_plural = "activities"
-        indexes = [
-            models.Index(fields=["project", "-created_at"], name="activity_project_time"),
-            models.Index(fields=["-created_at"], name="activity_time"),
-            models.Index(fields=["target_type", "target_id"], name="activity_target"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.actor} {self.verb} {self.target_repr}"
-
-
 class TargetKind(models.TextChoices):
     """A measurable target, or an ideal user scenario ("what experience do we drive?")."""
 
@@ -272,8 +183,7 @@ class Rotation(models.Model):
         ]
 
     def __str__(self) -> str:
-        who = self.person.get_full_name() or self.person.username if self.person else "Unfilled"
-        return f"{who} · {self.role} on {self.project}"
+        return f"{person_label(self.person)} · {self.role} on {self.project}"
 
     @property
     def is_placeholder(self) -> bool:

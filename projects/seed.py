@@ -10,11 +10,12 @@ import datetime
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from . import services
-from .gates import gate_problems
-from .models import Discipline, Phase, Project, Role, Rotation
+from accounts.models import Discipline, Role
+from accounts.seed import seed_people
+from core.registries import gate_problems
 
-DEMO_PASSWORD = "tandem-demo"
+from . import services
+from .models import Phase, Project, Rotation
 
 # username, first, last, discipline, role: joins the six people seed_demo creates.
 MORE_PEOPLE = [
@@ -185,17 +186,7 @@ def _person(username: str | None) -> User | None:
 
 def seed(*, stdout) -> None:
     """Create the demo people, projects, targets, rotations and takeaways unless they exist."""
-    for username, first, last, discipline, role in MORE_PEOPLE:
-        if not User.objects.filter(username=username).exists():
-            services.person_create(
-                username=username,
-                password=DEMO_PASSWORD,
-                first_name=first,
-                last_name=last,
-                email=f"{username}@example.com",
-                discipline=discipline,
-                role=role,
-            )
+    seed_people(MORE_PEOPLE)
     actor = User.objects.get(username="manager")
     today = timezone.localdate()
 

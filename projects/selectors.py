@@ -22,7 +22,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
-from .models import Activity, PhaseChange, Project, Rotation, Takeaway, Target
+from accounts.models import person_label
+from accounts.selectors import person_list
+
+from .models import PhaseChange, Project, Rotation, Takeaway, Target
 
 ROLLING_OFF_DAYS = 14
 OVER_ALLOCATED = 100
@@ -47,18 +50,6 @@ def overlapping_q(first: datetime.date, last: datetime.date, prefix: str = "") -
         Q(**{f"{prefix}actual_end__gte": first})
         | Q(**{f"{prefix}actual_end__isnull": True, f"{prefix}planned_end__gte": first})
         | Q(**{f"{prefix}actual_end__isnull": True, f"{prefix}planned_end__isnull": True})
-    )
-
-
-# --- people ------------------------------------------------------------------------------
-
-
-def person_list() -> QuerySet[User]:
-    """Active people with their profile, by name."""
-    return (
-        User.objects.filter(is_active=True)
-        .select_related("profile")
-        .order_by("first_name", "last_name", "username")
     )
 
 
@@ -225,7 +216,7 @@ def rotation_warnings(rotation: Rotation, *, today: datetime.date | None = None)
             over.sort()
             worst = max(total or 0 for total in totals.values())
             warnings.append(
-                f"{rotation.person.get_full_name() or rotation.person.username} is allocated "
+                f"{person_label(rotation.person)} is allocated "
                 f"over 100 % (up to {worst} %) in {len(over)} {_weeks_word(len(over))}, "
                 f"from the week of {date_format(over[0], 'j M Y')}."
             )
@@ -320,12 +311,8 @@ def project_colour(project_id: int) -> str:
     return _PALETTE[project_id % len(_PALETTE)]
 
 
-# --- takeaways and activity --------------------------------------------------------------
+# --- takeaways ------------------------------------------------------------------------
 
 
 def takeaway_list() -> QuerySet[Takeaway]:
     return Takeaway.objects.select_related("author__profile", "project", "rotation")
-
-
-def activity_list() -> QuerySet[Activity]:
-    return Activity.objects.select_related("actor", "project", "target_type")

@@ -7,31 +7,24 @@ on every write; ``PermissionDenied`` becomes Django's 403 page.
 import datetime
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
-from . import health, selectors, services
-from .exceptions import Conflict
+from accounts.models import Discipline, Role
+from accounts.permissions import require_role, user_has_role
+from activity.selectors import project_activity
+from core.exceptions import Conflict
+from core.forms import apply_service_errors
+from core.registries import dashboard_panels, gate_problems, project_tabs
+
+from . import selectors, services
 from .filters import ProjectFilter, TakeawayFilter
-from .forms import (
-    PhaseChangeForm,
-    ProjectForm,
-    RotationForm,
-    TakeawayForm,
-    TargetForm,
-    apply_service_errors,
-)
-from .gates import gate_problems
-from .models import Discipline, Phase, Project, Role, Rotation, Takeaway, Target
-from .panels import dashboard_panels
-from .permissions import require_role, user_has_role
-from .tabs import project_tabs
+from .forms import PhaseChangeForm, ProjectForm, RotationForm, TakeawayForm, TargetForm
+from .models import Phase, Project, Rotation, Takeaway, Target
 from .transitions import allowed_phases
 
 
@@ -41,7 +34,7 @@ def _paginate(request: HttpRequest, queryset, per_page: int = 50):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
-# --- dashboard and health ------------------------------------------------------------------
+# --- dashboard ---------------------------------------------------------------------------
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -71,18 +64,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "slice_panels": dashboard_panels(user),
     }
     return render(request, "projects/dashboard.html", context)
-
-
-@login_not_required
-@never_cache
-@require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
-    """Database and broker status: 200 when both answer, 503 otherwise."""
-    checks = {"database": health.database_status(), "broker": health.broker_status()}
-    healthy = all(check["status"] == "ok" for check in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
-    )
 
 
 # --- projects ------------------------------------------------------------------------------
@@ -245,7 +226,7 @@ def project_takeaways(request: HttpRequest, slug: str) -> HttpResponse:
 def project_timeline(request: HttpRequest, slug: str) -> HttpResponse:
     """Everything that happened on the project, newest first."""
     project = _project_or_404(slug)
-    events = selectors.activity_list().filter(project=project)
+    events = project_activity(project)
     return _project_page(
         request,
         project,
@@ -458,13 +439,4 @@ def takeaway_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "projects/takeaway_form.html",
         {"title": "Edit takeaway", "form": form, "takeaway": takeaway},
-    )
-
-
-@login_not_required
-def api_not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
-    """A JSON 404 for unknown URLs under /api/ (integrations parse JSON, not HTML pages)."""
-    return JsonResponse(
-        {"detail": f"No API endpoint at {request.path}. See /api/docs/ for the endpoints."},
-        status=404,
     )

@@ -8,20 +8,16 @@ class ResearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from projects.gates import register_gate
+        from core.registries import register_gate, register_panel, register_seed, register_tab
         from projects.models import Phase
 
+        from . import selectors
         from .gates import promoted_idea_gate
+        from .seed import seed
 
         register_gate(promoted_idea_gate, entering=Phase.IMPLEMENTATION)
-
-        from projects.tabs import register_tab
-
         register_tab(key="board", label="Board", url_name="research:project-boards", order=30)
-
-        from projects.panels import register_panel
-
-        from . import selectors
+        register_seed(key="research", seed=seed, order=30)
 
         register_panel(
             key="research",

@@ -6,7 +6,7 @@ import io
 from django import forms
 from django.contrib.auth.models import User
 
-from projects.models import person_label
+from accounts.models import person_label
 
 from .models import Direction, Maturity, Metric, Status
 from .transitions import move_choices

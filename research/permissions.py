@@ -3,8 +3,8 @@
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 
-from projects.models import Role
-from projects.permissions import user_has_role
+from accounts.models import Role
+from accounts.permissions import user_has_role
 
 
 def can_manage_boards(user: User | AnonymousUser) -> bool:

@@ -17,9 +17,12 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from projects.models import Project, Role
-from projects.permissions import require_role
-from projects.services import activity_record
+from accounts.models import Role
+from accounts.permissions import require_role
+from activity.models import EventType
+from activity.services import activity_record
+from core.exceptions import Conflict
+from projects.models import Project
 
 from .cache import changes_research_data
 from .models import (
@@ -119,7 +122,11 @@ def board_create(
     _full_clean(board, exclude=["primary_metric", "created_by"])
     board.save()
     activity_record(
-        actor=actor, verb="created board", target=board, project=project, data={"board": board.pk}
+        actor=actor,
+        event=EventType.BOARD_CREATED,
+        target=board,
+        project=project,
+        data={"board": board.pk},
     )
     if primary_metric:
         metric_create(board=board, actor=actor, make_primary=True, **primary_metric)
@@ -162,7 +169,11 @@ def board_update(
     _full_clean(board, exclude=["created_by"])
     board.save()
     activity_record(
-        actor=actor, verb="changed board", target=board, project=board.project, data=changed
+        actor=actor,
+        event=EventType.BOARD_UPDATED,
+        target=board,
+        project=board.project,
+        data=changed,
     )
     return board
 
@@ -200,7 +211,7 @@ def metric_create(
         board.primary_metric = metric
     activity_record(
         actor=actor,
-        verb="added metric",
+        event=EventType.METRIC_CREATED,
         target=metric,
         project=board.project,
         data={"board": board.pk, "metric": metric.pk},
@@ -240,7 +251,7 @@ def metric_update(
     metric.save()
     activity_record(
         actor=actor,
-        verb="changed metric",
+        event=EventType.METRIC_UPDATED,
         target=metric,
         project=metric.board.project,
         data={"metric": metric.pk},
@@ -251,15 +262,12 @@ def metric_update(
 # --- ideas ------------------------------------------------------------------------------
 
 
-class StaleStatus(Exception):
-    """An idea was moved by someone else after the caller looked at it (a lost race)."""
-
-    def __init__(self, idea: Idea):
-        super().__init__(
-            f"“{idea.title}” is {idea.get_status_display().lower()} now: someone moved it "
-            "meanwhile. Reload and try again."
-        )
-        self.idea = idea
+def _stale(idea: Idea) -> Conflict:
+    """The lost race of an idea moved by someone else after the caller looked at it."""
+    return Conflict(
+        f"“{idea.title}” is {idea.get_status_display().lower()} now: someone moved it "
+        "meanwhile. Reload and try again."
+    )
 
 
 def _next_position(board_id: int, status: str) -> int:
@@ -303,7 +311,7 @@ def idea_create(
     )
     activity_record(
         actor=actor,
-        verb="proposed idea",
+        event=EventType.IDEA_CREATED,
         target=idea,
         project=board.project,
         data={"board": board.pk, "idea": idea.pk},
@@ -352,7 +360,7 @@ def idea_update(
     if changed:
         activity_record(
             actor=actor,
-            verb="edited idea",
+            event=EventType.IDEA_UPDATED,
             target=idea,
             project=idea.board.project,
             data={"idea": idea.pk, **changed},
@@ -395,7 +403,7 @@ def idea_transition(
     given in ``tasks`` as ``{"title", "owner", "done"}`` dicts and created here). Records
     an ``IdeaStatusChange`` (the funnel) and an activity event. The row is locked, so two
     concurrent moves cannot both start from the same status; a caller that says which
-    status it saw (``expected_from``) gets ``StaleStatus`` when someone moved it first.
+    status it saw (``expected_from``) gets a ``Conflict`` when someone moved it first.
     """
     idea = (
         Idea.objects.select_for_update(of=("self",))
@@ -404,7 +412,7 @@ def idea_transition(
     )
     require_edit_idea(actor, idea)
     if expected_from and expected_from != idea.status:
-        raise StaleStatus(idea)
+        raise _stale(idea)
     if to not in Status.values:
         raise ValidationError({"to": f"“{to}” is not a status."})
     if to not in IDEA_TRANSITIONS.get(idea.status, frozenset()):
@@ -442,7 +450,7 @@ def idea_transition(
     )  # fmt: skip
     activity_record(
         actor=actor,
-        verb="promoted idea" if to == Status.PROMOTED else "moved idea",
+        event=EventType.IDEA_PROMOTED if to == Status.PROMOTED else EventType.IDEA_MOVED,
         target=idea,
         project=idea.board.project,
         data={"idea": idea.pk, "from": from_status, "to": to, "reason": reason},
@@ -477,7 +485,7 @@ def idea_reorder(*, idea: Idea, index: int, actor: User) -> Idea:
     Idea.objects.bulk_update(ordered, ["position"])
     activity_record(
         actor=actor,
-        verb="reordered idea",
+        event=EventType.IDEA_REORDERED,
         target=target,
         project=idea.board.project,
         data={"idea": idea.pk, "index": index},
@@ -499,7 +507,7 @@ def task_create(*, idea: Idea, title: str, actor: User, owner: User | None = Non
     created = Task.objects.create(idea=idea, position=position, **task)
     activity_record(
         actor=actor,
-        verb="added task",
+        event=EventType.TASK_CREATED,
         target=created,
         project=idea.board.project,
         data={"idea": idea.pk, "task": created.pk},
@@ -550,7 +558,7 @@ def task_update(
     task.save()
     activity_record(
         actor=actor,
-        verb="completed task" if done else "changed task",
+        event=EventType.TASK_COMPLETED if done else EventType.TASK_UPDATED,
         target=task,
         project=task.idea.board.project,
         data={"idea": task.idea_id, "task": task.pk, "done": task.done},
@@ -738,7 +746,7 @@ def readings_ingest(*, items: list, actor: User, default_source: str = Reading.S
     for board in Board.objects.filter(pk__in=boards).select_related("project"):
         activity_record(
             actor=actor,
-            verb="recorded readings",
+            event=EventType.READINGS_RECORDED,
             target=board,
             project=board.project,
             data={"board": board.pk, "count": sum(boards[board.pk].values()),
@@ -790,7 +798,7 @@ def reading_create(
     )
     activity_record(
         actor=actor,
-        verb="recorded a reading",
+        event=EventType.READING_CREATED,
         target=idea,
         project=idea.board.project,
         data={"idea": idea.pk, "metric": metric.pk, "value": value},
@@ -820,7 +828,7 @@ def reading_delete(*, reading: Reading, actor: User) -> None:
     reading.delete()
     activity_record(
         actor=actor,
-        verb="deleted a reading",
+        event=EventType.READING_DELETED,
         target=reading.idea,
         project=reading.idea.board.project,
         data=data,

@@ -16,9 +16,10 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from projects.forms import apply_service_errors
+from core.exceptions import Conflict
+from core.forms import apply_service_errors
+from core.registries import project_tabs
 from projects.models import Project
-from projects.tabs import project_tabs
 
 from . import selectors, services
 from .forms import (
@@ -369,7 +370,7 @@ def idea_move(request: HttpRequest, pk: int) -> HttpResponse:
             reason=request.POST.get("reason", ""),
             expected_from=request.POST.get("from") or None,
         )
-    except services.StaleStatus as stale:
+    except Conflict as stale:
         if _wants_json(request):
             return JsonResponse({"error": str(stale)}, status=409)
         messages.error(request, str(stale))

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import connection
 from rest_framework.test import APIClient
 
-from projects.models import Role
+from accounts.models import Role
 
 from .factories import UserFactory
 

@@ -5,17 +5,8 @@ import datetime
 import factory
 from django.contrib.auth.models import User
 
-from projects.models import (
-    Discipline,
-    Phase,
-    Profile,
-    Project,
-    Role,
-    Rotation,
-    Takeaway,
-    Target,
-    TargetKind,
-)
+from accounts.models import Discipline, Profile, Role
+from projects.models import Phase, Project, Rotation, Takeaway, Target, TargetKind
 
 
 class UserFactory(factory.django.DjangoModelFactory):

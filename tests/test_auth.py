@@ -2,9 +2,9 @@
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
-from projects.models import Role
+from accounts.models import ApiToken, Role
+from accounts.services import api_token_create
 
 from .factories import UserFactory
 
@@ -99,8 +99,8 @@ def test_me_returns_the_signed_in_person(api_as, manager):
 
 
 def test_bearer_token_authenticates_the_api(api_client, member):
-    token = Token.objects.create(user=member)
-    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {token.key}")
+    _, key = api_token_create(user=member, name="job", actor=member)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
     response = api_client.get("/api/v1/me/")
     assert response.status_code == 200
     assert response.json()["username"] == member.username
@@ -129,21 +129,25 @@ def test_api_docs_and_schema_are_served_to_signed_in_people(client, viewer):
     assert b"/api/v1/me/" in schema.content
 
 
-def test_a_person_creates_regenerates_and_revokes_their_api_token(client, member, api_client):
+def test_a_person_creates_two_named_tokens_and_revokes_one(client, member, api_client):
     client.force_login(member)
     assert b"You have no token yet" in client.get(reverse("api-token")).content
-    client.post(reverse("api-token"), {"action": "regenerate"})
-    first = Token.objects.get(user=member).key
-    client.post(reverse("api-token"), {"action": "regenerate"})
-    second = Token.objects.get(user=member).key
+    first_page = client.post(reverse("api-token"), {"name": "training job"})
+    first = first_page.context["new_key"]
+    second = client.post(reverse("api-token"), {"name": "chat bot"}).context["new_key"]
     assert first != second
+    listing = client.get(reverse("api-token")).content.decode()
+    assert "training job" in listing and "chat bot" in listing
+    assert first not in listing and second not in listing  # a key is shown once only
+    for key in (first, second):
+        api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+        assert api_client.get("/api/v1/me/").status_code == 200
+    token = ApiToken.objects.get(user=member, name="training job")
+    client.post(reverse("api-token-revoke", args=[token.pk]))
     api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {first}")
     assert api_client.get("/api/v1/me/").status_code == 401
     api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {second}")
     assert api_client.get("/api/v1/me/").status_code == 200
-    client.post(reverse("api-token"), {"action": "revoke"})
-    assert not Token.objects.filter(user=member).exists()
-    assert api_client.get("/api/v1/me/").status_code == 401
 
 
 def test_openapi_schema_generates_without_warnings(tmp_path):
@@ -155,7 +159,7 @@ def test_openapi_schema_generates_without_warnings(tmp_path):
 
 
 def test_api_rate_limit_answers_429_with_retry_after(api_as, member, monkeypatch):
-    from projects.api.throttling import UserRateThrottle
+    from core.api.throttling import UserRateThrottle
 
     monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "3/day", "anon": "3/day"})
     api = api_as(member)

@@ -3,7 +3,7 @@
 import pytest
 from django.conf import settings
 
-from projects.tasks import system_ping
+from core.tasks import system_ping
 
 from .factories import UserFactory
 

@@ -69,13 +69,13 @@ def test_healthz_is_503_when_the_broker_is_unreachable():
 
 
 def test_a_failing_check_is_logged_with_its_detail(caplog):
-    from projects.health import _timed
+    from core.health import _timed
 
     def check():
         raise ConnectionError("secret-host:5432 refused")
 
     result = _timed(check)
     assert result == {"status": "down", "error": "ConnectionError"}
-    record = next(r for r in caplog.records if r.name == "projects.health")
+    record = next(r for r in caplog.records if r.name == "core.health")
     assert record.levelname == "WARNING"
     assert "secret-host" in str(record.exc_info[1])

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from projects.models import Profile, Role
+from accounts.models import Profile, Role
 
 
 @pytest.mark.django_db

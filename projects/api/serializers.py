@@ -1,32 +1,13 @@
 """API serializers of the projects app. They shape data; the services do the writing."""
 
-from django.contrib.auth.models import User
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from projects.markdown import render_markdown
-from projects.models import Activity, Phase, Project, Rotation, Takeaway, Target
+from accounts.models import person_label
+from accounts.selectors import active_people
+from core.markdown import render_markdown
+from projects.models import Phase, Project, Rotation, Takeaway, Target
 from projects.transitions import allowed_phases
-
-
-class PersonSerializer(serializers.ModelSerializer):
-    """A person: the user with their profile's discipline and role."""
-
-    name = serializers.SerializerMethodField()
-    discipline = serializers.CharField(source="profile.discipline", read_only=True)
-    role = serializers.CharField(source="profile.role", read_only=True)
-
-    class Meta:
-        model = User
-        fields = ["id", "username", "name", "email", "discipline", "role"]
-        read_only_fields = fields
-
-    def get_name(self, user: User) -> str:
-        return user.get_full_name() or user.get_username()
-
-
-def _active_people():
-    return User.objects.filter(is_active=True)
 
 
 class ProjectSerializer(serializers.ModelSerializer):
@@ -34,10 +15,10 @@ class ProjectSerializer(serializers.ModelSerializer):
     ``allowed_phases`` lists the moves the transition table allows from here."""
 
     product_manager = serializers.PrimaryKeyRelatedField(
-        queryset=_active_people(), allow_null=True, required=False
+        queryset=active_people(), allow_null=True, required=False
     )
     members = serializers.PrimaryKeyRelatedField(
-        queryset=_active_people(), many=True, required=False
+        queryset=active_people(), many=True, required=False
     )
     allowed_phases = serializers.SerializerMethodField()
     slug = serializers.SlugField(max_length=200, required=False, allow_blank=True)
@@ -117,7 +98,7 @@ class RotationSerializer(serializers.ModelSerializer):
     """
 
     person = serializers.PrimaryKeyRelatedField(
-        queryset=_active_people(), allow_null=True, required=False
+        queryset=active_people(), allow_null=True, required=False
     )
     person_name = serializers.SerializerMethodField()
     allocation = serializers.IntegerField(min_value=1, max_value=100, default=100)
@@ -148,9 +129,7 @@ class RotationSerializer(serializers.ModelSerializer):
         validators: list = []
 
     def get_person_name(self, rotation: Rotation) -> str | None:
-        if rotation.person is None:
-            return None
-        return rotation.person.get_full_name() or rotation.person.username
+        return None if rotation.person is None else person_label(rotation.person)
 
     def get_warnings(self, rotation: Rotation) -> list[str]:
         return self.context.get("warnings", {}).get(rotation.pk, [])
@@ -189,38 +168,7 @@ class TakeawaySerializer(serializers.ModelSerializer):
         return data
 
     def get_author_name(self, takeaway: Takeaway) -> str:
-        return takeaway.author.get_full_name() or takeaway.author.username
+        return person_label(takeaway.author)
 
     def get_html(self, takeaway: Takeaway) -> str:
         return render_markdown(takeaway.text)
-
-
-class ActivitySerializer(serializers.ModelSerializer):
-    """One event of the activity log."""
-
-    actor_name = serializers.SerializerMethodField()
-    target_type = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Activity
-        fields = [
-            "id",
-            "actor",
-            "actor_name",
-            "verb",
-            "target_type",
-            "target_id",
-            "target_repr",
-            "project",
-            "data",
-            "created_at",
-        ]
-        read_only_fields = fields
-
-    def get_actor_name(self, activity: Activity) -> str | None:
-        if activity.actor is None:
-            return None
-        return activity.actor.get_full_name() or activity.actor.username
-
-    def get_target_type(self, activity: Activity) -> str | None:
-        return activity.target_type.model if activity.target_type else None

@@ -3,9 +3,6 @@
 A package by topic; everything is re-exported so callers import from ``projects.services``.
 """
 
-from ._common import normalise_tags
-from .activity import activity_record
-from .people import api_token_regenerate, api_token_revoke, person_create, profile_ensure
 from .phases import (
     PROJECT_EDITABLE_FIELDS,
     RESERVED_SLUGS,
@@ -28,13 +25,7 @@ __all__ = [
     "PROJECT_EDITABLE_FIELDS",
     "RESERVED_SLUGS",
     "ROTATION_EDITABLE_FIELDS",
-    "activity_record",
-    "api_token_regenerate",
-    "api_token_revoke",
     "gate_needs_a_target",
-    "normalise_tags",
-    "person_create",
-    "profile_ensure",
     "project_change_phase",
     "project_create",
     "project_update",

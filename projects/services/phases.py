@@ -10,19 +10,21 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from ..exceptions import Conflict
-from ..gates import gate_problems
+from accounts.models import Role
+from accounts.permissions import require_role
+from activity.models import EventType
+from activity.services import activity_record
+from core.exceptions import Conflict
+from core.registries import gate_problems
+from core.services import apply_changes, check_date_range, full_clean
+
 from ..models import (
     Phase,
     PhaseChange,
     Project,
-    Role,
     Rotation,
 )
-from ..permissions import require_role
 from ..transitions import PHASE_TRANSITIONS
-from ._common import _apply_changes, _check_date_range, _full_clean
-from .activity import activity_record
 
 PROJECT_EDITABLE_FIELDS = (
     "name",
@@ -85,13 +87,17 @@ def project_create(
         phase=Phase.RESEARCH,
     )
     _check_slug(project)
-    _check_date_range(project, ("target_release",))
-    _full_clean(project)
+    check_date_range(project, ("target_release",))
+    full_clean(project)
     _save_checked(project)
     if members:
         project.members.set(members)
     activity_record(
-        actor=actor, verb="created project", target=project, project=project, data={"name": name}
+        actor=actor,
+        event=EventType.PROJECT_CREATED,
+        target=project,
+        project=project,
+        data={"name": name},
     )
     return project
 
@@ -107,10 +113,10 @@ def project_update(*, project: Project, actor: User, **changes: Any) -> Project:
     members = changes.pop("members", None)
     if "slug" in changes and not changes["slug"]:
         changes["slug"] = slugify(changes.get("name", project.name))[:200]
-    changed = _apply_changes(project, changes)
+    changed = apply_changes(project, changes)
     _check_slug(project)
-    _check_date_range(project, ("target_release",))
-    _full_clean(project)
+    check_date_range(project, ("target_release",))
+    full_clean(project)
     if changed:
         _save_checked(project, update_fields=[*changed, "updated_at"])
     if members is not None:
@@ -121,7 +127,11 @@ def project_update(*, project: Project, actor: User, **changes: Any) -> Project:
             changed["members"] = [sorted(before), sorted(after)]
     if changed:
         activity_record(
-            actor=actor, verb="updated project", target=project, project=project, data=changed
+            actor=actor,
+            event=EventType.PROJECT_UPDATED,
+            target=project,
+            project=project,
+            data=changed,
         )
     return project
 
@@ -149,7 +159,7 @@ def _end_active_rotations(*, project: Project, actor: User, on: datetime.date) -
         rotation.save(update_fields=["actual_end", "takeaway_requested_at", "updated_at"])
         activity_record(
             actor=actor,
-            verb="ended rotation",
+            event=EventType.ROTATION_ENDED,
             target=rotation,
             project=project,
             data={"actual_end": on.isoformat(), "reason": "project released"},
@@ -158,7 +168,7 @@ def _end_active_rotations(*, project: Project, actor: User, on: datetime.date) -
             _enqueue_takeaway_request(rotation.pk)
             activity_record(
                 actor=actor,
-                verb="asked for a takeaway",
+                event=EventType.TAKEAWAY_REQUESTED,
                 target=rotation,
                 project=project,
                 data={"person": rotation.person_id},
@@ -227,7 +237,13 @@ def project_change_phase(
     if problems:
         data["overridden"] = problems
         data["override_reason"] = override_reason[:500]
-    activity_record(actor=actor, verb="changed phase", target=project, project=project, data=data)
+    activity_record(
+        actor=actor,
+        event=EventType.PROJECT_PHASE_CHANGED,
+        target=project,
+        project=project,
+        data=data,
+    )
     if to == Phase.RELEASED:
         _end_active_rotations(project=project, actor=actor, on=timezone.localdate())
     return project

@@ -9,14 +9,16 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 
+from accounts.models import Role
+from accounts.permissions import require_role
+from activity.models import EventType
+from activity.services import activity_record
+from core.services import apply_changes, check_date_range, full_clean, json_safe
+
 from ..models import (
     Project,
-    Role,
     Rotation,
 )
-from ..permissions import require_role
-from ._common import _apply_changes, _check_date_range, _full_clean, _json_safe
-from .activity import activity_record
 
 ROTATION_EDITABLE_FIELDS = ("person", "role", "start", "planned_end", "actual_end", "allocation")
 ROTATION_DATE_FIELDS = ("start", "planned_end", "actual_end")
@@ -96,22 +98,22 @@ def rotation_create(
         actual_end=actual_end,
         allocation=allocation,
     )
-    _check_date_range(rotation, ROTATION_DATE_FIELDS)
+    check_date_range(rotation, ROTATION_DATE_FIELDS)
     _check_actual_end(rotation)
-    _full_clean(rotation)
+    full_clean(rotation)
     _check_no_overlap(rotation)
     rotation.save()
     activity_record(
         actor=actor,
-        verb="added placeholder" if person is None else "added rotation",
+        event=EventType.PLACEHOLDER_CREATED if person is None else EventType.ROTATION_CREATED,
         target=rotation,
         project=project,
         data={
             "person": person.pk if person else None,
             "role": rotation.role,
             "start": start.isoformat(),
-            "planned_end": _json_safe(planned_end),
-            "actual_end": _json_safe(actual_end),
+            "planned_end": json_safe(planned_end),
+            "actual_end": json_safe(actual_end),
             "allocation": allocation,
         },
     )
@@ -133,18 +135,20 @@ def rotation_update(*, rotation: Rotation, actor: User, **changes: Any) -> Rotat
     if "role" in changes:
         changes["role"] = (changes["role"] or "").strip()
     _check_person(changes.get("person"))
-    changed = _apply_changes(rotation, changes)
-    _check_date_range(rotation, ROTATION_DATE_FIELDS)
+    changed = apply_changes(rotation, changes)
+    check_date_range(rotation, ROTATION_DATE_FIELDS)
     _check_actual_end(rotation)
-    _full_clean(rotation)
+    full_clean(rotation)
     _check_no_overlap(rotation)
     if changed:
         rotation.save(update_fields=[*changed, "updated_at"])
-        verb = (
-            "filled placeholder" if was_placeholder and rotation.person_id else "updated rotation"
+        event = (
+            EventType.PLACEHOLDER_FILLED
+            if was_placeholder and rotation.person_id
+            else EventType.ROTATION_UPDATED
         )
         activity_record(
-            actor=actor, verb=verb, target=rotation, project=rotation.project, data=changed
+            actor=actor, event=event, target=rotation, project=rotation.project, data=changed
         )
     return rotation
 
@@ -155,7 +159,7 @@ def rotation_delete(*, rotation: Rotation, actor: User) -> None:
     require_role(actor, Role.MANAGER, "remove rotations")
     activity_record(
         actor=actor,
-        verb="removed rotation",
+        event=EventType.ROTATION_DELETED,
         target=rotation,
         project=rotation.project,
         data={"person": rotation.person_id, "role": rotation.role},

@@ -6,15 +6,17 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from accounts.models import Role
+from accounts.permissions import require_role, user_has_role
+from activity.models import EventType
+from activity.services import activity_record
+from core.services import apply_changes, full_clean, normalise_tags
+
 from ..models import (
     Project,
-    Role,
     Rotation,
     Takeaway,
 )
-from ..permissions import require_role, user_has_role
-from ._common import _apply_changes, _full_clean, normalise_tags
-from .activity import activity_record
 
 
 def _check_takeaway_owner(takeaway: Takeaway, actor: User) -> None:
@@ -59,11 +61,11 @@ def takeaway_create(
         project=project,
         rotation=rotation,
     )
-    _full_clean(takeaway)
+    full_clean(takeaway)
     takeaway.save()
     activity_record(
         actor=actor,
-        verb="shared takeaway",
+        event=EventType.TAKEAWAY_CREATED,
         target=takeaway,
         project=project,
         data={"title": takeaway.title[:200], "tags": takeaway.tag_list},
@@ -88,13 +90,13 @@ def takeaway_update(*, takeaway: Takeaway, actor: User, **changes: Any) -> Takea
             project=changes.get("project", takeaway.project),
             author=takeaway.author,
         )
-    changed = _apply_changes(takeaway, changes)
-    _full_clean(takeaway)
+    changed = apply_changes(takeaway, changes)
+    full_clean(takeaway)
     if changed:
         takeaway.save(update_fields=[*changed, "updated_at"])
         activity_record(
             actor=actor,
-            verb="updated takeaway",
+            event=EventType.TAKEAWAY_UPDATED,
             target=takeaway,
             project=takeaway.project,
             data={"fields": sorted(changed)},
@@ -109,7 +111,7 @@ def takeaway_delete(*, takeaway: Takeaway, actor: User) -> None:
     _check_takeaway_owner(takeaway, actor)
     activity_record(
         actor=actor,
-        verb="deleted takeaway",
+        event=EventType.TAKEAWAY_DELETED,
         target=takeaway,
         project=takeaway.project,
         data={"title": takeaway.title[:200]},

@@ -7,15 +7,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
+from accounts.models import Role
+from accounts.permissions import require_role
+from activity.models import EventType
+from activity.services import activity_record
+from core.services import apply_changes, full_clean
+
 from ..models import (
     Project,
-    Role,
     Target,
     TargetKind,
 )
-from ..permissions import require_role
-from ._common import _apply_changes, _full_clean
-from .activity import activity_record
 
 _GONE = "This target was deleted meanwhile; reload the page."
 
@@ -29,11 +31,11 @@ def target_create(
     project = Project.objects.select_for_update().get(pk=project.pk)
     last = project.targets.aggregate(last=Max("position"))["last"]
     target = Target(project=project, kind=kind, text=(text or "").strip(), position=(last or 0) + 1)
-    _full_clean(target)
+    full_clean(target)
     target.save()
     activity_record(
         actor=actor,
-        verb="added target",
+        event=EventType.TARGET_CREATED,
         target=target,
         project=project,
         data={"kind": kind, "text": target.text[:200]},
@@ -53,13 +55,13 @@ def target_update(*, target: Target, actor: User, **changes: Any) -> Target:
         raise ValidationError({"target": _GONE})
     if "text" in changes:
         changes["text"] = (changes["text"] or "").strip()
-    changed = _apply_changes(target, changes)
-    _full_clean(target)
+    changed = apply_changes(target, changes)
+    full_clean(target)
     if changed:
         target.save(update_fields=[*changed, "updated_at"])
         activity_record(
             actor=actor,
-            verb="updated target",
+            event=EventType.TARGET_UPDATED,
             target=target,
             project=target.project,
             data={k: [str(v)[:200] for v in pair] for k, pair in changed.items()},
@@ -74,7 +76,7 @@ def target_delete(*, target: Target, actor: User) -> None:
     project = target.project
     activity_record(
         actor=actor,
-        verb="removed target",
+        event=EventType.TARGET_DELETED,
         target=target,
         project=project,
         data={"text": target.text[:200]},
@@ -104,7 +106,7 @@ def target_move(*, target: Target, actor: User, direction: str) -> Target:
                 Target.objects.filter(pk=item.pk).update(position=position)
         activity_record(
             actor=actor,
-            verb="reordered targets",
+            event=EventType.TARGETS_REORDERED,
             target=siblings[other],
             project=target.project,
             data={"direction": direction},

@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.models import person_label
 from projects.models import Project
 
 from ..models import Board, Direction, Idea, Maturity, Metric, Reading, Status, Task
@@ -200,7 +201,7 @@ class IdeaSerializer(serializers.ModelSerializer):
         }
 
     def get_owner_name(self, idea: Idea) -> str:
-        return idea.owner.get_full_name() or idea.owner.get_username()
+        return person_label(idea.owner)
 
     def get_allowed_transitions(self, idea: Idea) -> list[str]:
         return allowed_statuses(idea.status)

@@ -16,8 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from projects.api.exceptions import Conflict, ErrorSerializer, ValidationErrorSerializer
-from projects.models import Role
+from core.api.exceptions import ErrorSerializer, ValidationErrorSerializer
 
 from .. import selectors, services
 from ..cache import cached_bytes
@@ -53,7 +52,6 @@ class BoardViewSet(_Writes):
     Managers create and change them."""
 
     serializer_class = s.BoardSerializer
-    write_role = Role.MANAGER
     filterset_fields = ["project", "project__slug"]
     ordering_fields = ["title", "created_at"]
 
@@ -109,7 +107,6 @@ class MetricViewSet(_Writes):
     """Metrics of boards, each with the board's best idea on it. Managers write."""
 
     serializer_class = s.MetricSerializer
-    write_role = Role.MANAGER
     filterset_fields = ["board"]
     ordering_fields = ["name", "id"]
 
@@ -260,10 +257,7 @@ class IdeaViewSet(_Writes):
         idea = self.get_object()
         serializer = s.TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            services.idea_transition(idea=idea, actor=request.user, **serializer.validated_data)
-        except services.StaleStatus as stale:
-            raise Conflict(str(stale)) from stale
+        services.idea_transition(idea=idea, actor=request.user, **serializer.validated_data)
         return Response(self._render([self._idea(idea.pk)])[0])
 
 

@@ -23,8 +23,9 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
+from accounts.models import Discipline, Role
 from projects import services as project_services
-from projects.models import Discipline, Phase, Role
+from projects.models import Phase
 from tests.factories import (
     BoardFactory,
     IdeaFactory,

@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
-from projects.models import Discipline, Phase, Role
+from accounts.models import Discipline, Role
+from projects.models import Phase
 from research.models import Idea
 from tests.factories import (
     BoardFactory,

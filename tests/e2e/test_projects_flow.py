@@ -6,7 +6,8 @@ import datetime
 import pytest
 from playwright.sync_api import Page, expect
 
-from projects.models import Discipline, Phase, Project, Role, Rotation
+from accounts.models import Discipline, Role
+from projects.models import Phase, Project, Rotation
 from tests.factories import ProjectFactory, TargetFactory
 
 from .conftest import (

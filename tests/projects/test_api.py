@@ -4,7 +4,8 @@ import datetime
 
 import pytest
 
-from projects.models import Activity, Phase, PhaseChange, Project, Rotation, Takeaway
+from activity.models import Activity, EventType
+from projects.models import Phase, PhaseChange, Project, Rotation, Takeaway
 from tests.factories import (
     ProjectFactory,
     RotationFactory,
@@ -249,7 +250,7 @@ def test_people_and_activity_are_listed(api_as, viewer, manager):
     people = api.get("/api/v1/people/?discipline=data_scientist").json()
     assert people["count"] >= 1
     activity = api.get("/api/v1/activity/").json()["results"]
-    assert activity[0]["verb"] == "created project"
+    assert activity[0]["event"] == EventType.PROJECT_CREATED
     assert activity[0]["target_type"] == "project"
     project = Project.objects.get()
     assert api.get(f"/api/v1/activity/?project={project.pk}").json()["count"] == 1
@@ -280,7 +281,9 @@ def _make_rows(kind: str, n: int) -> None:
         elif kind == "takeaways":
             TakeawayFactory(project=ProjectFactory())
         elif kind == "activity":
-            Activity.objects.create(verb="did", actor=UserFactory(), project=ProjectFactory())
+            Activity.objects.create(
+                event=EventType.PROJECT_UPDATED, actor=UserFactory(), project=ProjectFactory()
+            )
 
 
 LIST_BUDGETS = {

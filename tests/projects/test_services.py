@@ -7,8 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from projects import gates, selectors, services
-from projects.models import Activity, Phase, PhaseChange, Project, Rotation, Takeaway
+from activity.models import Activity, EventType
+from core import registries as gates
+from projects import selectors, services
+from projects.models import Phase, PhaseChange, Project, Rotation, Takeaway
 from projects.transitions import PHASE_TRANSITIONS
 from tests.factories import (
     ProjectFactory,
@@ -34,7 +36,7 @@ def test_project_create_records_activity_and_derives_slug(manager):
     project = services.project_create(actor=manager, name="Customer Lifetime Value")
     assert project.slug == "customer-lifetime-value"
     assert project.phase == Phase.RESEARCH
-    assert Activity.objects.filter(verb="created project", project=project).exists()
+    assert Activity.objects.filter(event=EventType.PROJECT_CREATED, project=project).exists()
 
 
 def test_project_create_duplicate_slug_is_a_field_error(manager):
@@ -67,7 +69,7 @@ def test_project_update_cannot_touch_phase(manager):
 def test_project_update_records_what_changed(manager):
     project = ProjectFactory(health="on_track")
     services.project_update(project=project, actor=manager, health="at_risk")
-    event = Activity.objects.get(verb="updated project")
+    event = Activity.objects.get(event=EventType.PROJECT_UPDATED)
     assert event.data == {"health": ["on_track", "at_risk"]}
 
 
@@ -95,7 +97,10 @@ def test_manager_may_override_a_failing_gate_with_a_reason(manager):
     )
     change = PhaseChange.objects.get()
     assert change.override_reason == "Spike only"
-    assert Activity.objects.get(verb="changed phase").data["override_reason"] == "Spike only"
+    assert (
+        Activity.objects.get(event=EventType.PROJECT_PHASE_CHANGED).data["override_reason"]
+        == "Spike only"
+    )
 
 
 def test_blank_override_reason_does_not_override(manager):
@@ -145,7 +150,7 @@ def test_registered_gates_from_other_slices_apply(manager):
             services.project_change_phase(project=project, to=Phase.IMPLEMENTATION, actor=manager)
         assert "Promote an idea first." in error.value.message_dict["to"]
     finally:
-        gates._GATES[:] = [g for g in gates._GATES if g.check is not needs_promoted_idea]
+        gates._GATES.pop(f"{needs_promoted_idea.__module__}.{needs_promoted_idea.__qualname__}")
 
 
 def test_release_ends_active_rotations(manager):
@@ -164,7 +169,7 @@ def test_release_ends_active_rotations(manager):
     assert past.actual_end is None and future.actual_end is None
     assert list(selectors.takeaways_requested_of(active.person)) == [active]
     assert list(selectors.rotations_rolling_off()) == []
-    assert Activity.objects.filter(verb="asked for a takeaway").count() == 1
+    assert Activity.objects.filter(event=EventType.TAKEAWAY_REQUESTED).count() == 1
 
 
 def test_every_allowed_transition_is_accepted_and_others_refused(manager):
@@ -197,8 +202,13 @@ def test_targets_append_reorder_edit_delete(manager):
     assert first.text == "Know churn a month early"
     services.target_delete(target=first, actor=manager)
     assert list(selectors.project_targets(project)) == [second]
-    verbs = set(Activity.objects.values_list("verb", flat=True))
-    assert {"added target", "reordered targets", "updated target", "removed target"} <= verbs
+    verbs = set(Activity.objects.values_list("event", flat=True))
+    assert {
+        EventType.TARGET_CREATED,
+        EventType.TARGETS_REORDERED,
+        EventType.TARGET_UPDATED,
+        EventType.TARGET_DELETED,
+    } <= verbs
 
 
 def test_target_needs_text_and_valid_kind(manager):
@@ -336,7 +346,7 @@ def test_placeholder_is_demand_until_filled(manager):
     person = UserFactory()
     services.rotation_update(rotation=placeholder, actor=manager, person=person)
     assert list(selectors.rotations_unfilled()) == []
-    assert Activity.objects.filter(verb="filled placeholder").exists()
+    assert Activity.objects.filter(event=EventType.PLACEHOLDER_FILLED).exists()
 
 
 def test_member_cannot_plan_rotations(member):
@@ -359,7 +369,7 @@ def test_team_is_current_rotations_and_members():
 
 
 def test_takeaway_tags_are_normalised_and_markdown_is_sanitised(member):
-    from projects.markdown import render_markdown
+    from core.markdown import render_markdown
 
     takeaway = services.takeaway_create(
         actor=member,
@@ -539,7 +549,7 @@ def test_project_create_losing_a_slug_race_is_a_field_error(manager, monkeypatch
     from projects.services import phases
 
     ProjectFactory(slug="same")
-    monkeypatch.setattr(phases, "_full_clean", lambda instance, exclude=None: None)
+    monkeypatch.setattr(phases, "full_clean", lambda instance, exclude=None: None)
     with pytest.raises(ValidationError) as error:
         services.project_create(actor=manager, name="B", slug="same")
     assert "slug" in error.value.message_dict

@@ -8,7 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from projects.models import Activity, Phase, PhaseChange, Project, Rotation, Takeaway, Target
+from activity.models import Activity, EventType
+from projects.models import Phase, PhaseChange, Project, Rotation, Takeaway, Target
 from projects.transitions import PHASE_TRANSITIONS
 from tests.factories import (
     ProjectFactory,
@@ -323,9 +324,9 @@ def test_phase_table_through_ui_and_api(login, api_as, manager, source, to):
         assert project.phase == (to if allowed else source)
         assert ok == allowed
         assert PhaseChange.objects.filter(project=project).count() == (1 if allowed else 0)
-        assert Activity.objects.filter(project=project, verb="changed phase").count() == (
-            1 if allowed else 0
-        )
+        assert Activity.objects.filter(
+            project=project, event=EventType.PROJECT_PHASE_CHANGED
+        ).count() == (1 if allowed else 0)
 
 
 # --- query budgets -------------------------------------------------------------------------
@@ -345,7 +346,9 @@ def _workspace(n: int) -> Project:
         TakeawayFactory(project=project)
         TargetFactory(project=first)
         RotationFactory(project=first, start=TODAY - datetime.timedelta(days=i))
-        Activity.objects.create(verb="did", project=first, target_repr=f"thing {i}")
+        Activity.objects.create(
+            event=EventType.PROJECT_UPDATED, project=first, target_repr=f"thing {i}"
+        )
     return first
 
 
@@ -402,11 +405,13 @@ def test_admin_pages_for_every_model_render(client, admin_user):
     TargetFactory(project=project)
     RotationFactory(project=project)
     TakeawayFactory(project=project)
-    Activity.objects.create(verb="did", project=project)
+    Activity.objects.create(event=EventType.PROJECT_UPDATED, project=project)
     PhaseChange.objects.create(project=project, from_phase="research", to_phase="prototype")
     client.force_login(admin_user)
-    for model in ("project", "phasechange", "target", "rotation", "takeaway", "activity"):
+    for model in ("project", "phasechange", "target", "rotation", "takeaway"):
         assert client.get(f"/admin/projects/{model}/").status_code == 200, model
+    for path in ("activity/activity", "accounts/profile", "accounts/apitoken", "auth/user"):
+        assert client.get(f"/admin/{path}/").status_code == 200, path
     assert client.get(f"/admin/projects/project/{project.pk}/change/").status_code == 200
     assert client.get("/admin/projects/project/add/").status_code == 200
 

@@ -313,7 +313,7 @@ def test_manager_patches_board_and_metric(api_as, manager, member, board):
 
 
 def test_activity_is_recorded_for_api_writes(api_as, member, board):
-    from projects.models import Activity
+    from activity.models import Activity, EventType
 
     idea_id = api_as(member).post("/api/v1/ideas/", {"board": board.pk, "title": "T"}).json()["id"]
     api_as(member).post(f"/api/v1/ideas/{idea_id}/transition/", {"to": "exploring"})
@@ -322,8 +322,8 @@ def test_activity_is_recorded_for_api_writes(api_as, member, board):
         [{"idea": idea_id, "metric": board.primary_metric.pk, "value": 1.0}],
         format="json",
     )
-    verbs = set(Activity.objects.filter(project=board.project).values_list("verb", flat=True))
-    assert {"proposed idea", "moved idea", "recorded readings"} <= verbs
+    verbs = set(Activity.objects.filter(project=board.project).values_list("event", flat=True))
+    assert {EventType.IDEA_CREATED, EventType.IDEA_MOVED, EventType.READINGS_RECORDED} <= verbs
 
 
 def test_transition_from_a_stale_status_is_a_409(api_as, member, manager, board):

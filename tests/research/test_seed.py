@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from projects.gates import gate_problems
+from core.registries import gate_problems
 from projects.models import Phase, Project
 from research.gates import NO_PROMOTED_IDEA
 from research.models import Board, Idea, Reading, Status, Task

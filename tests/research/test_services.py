@@ -7,8 +7,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from projects.gates import gate_problems
-from projects.models import Activity, Phase
+from activity.models import Activity, EventType
+from core.registries import gate_problems
+from projects.models import Phase
 from research import services
 from research.gates import NO_PROMOTED_IDEA
 from research.models import Idea, IdeaStatusChange, Reading, Status, Task
@@ -29,8 +30,8 @@ def test_board_create_with_primary_metric_records_activity(manager):
         primary_metric={"name": "AUC", "baseline": 0.8, "direction": "higher"},
     )
     assert board.primary_metric.name == "AUC"
-    assert Activity.objects.filter(project=project, verb="created board").exists()
-    assert Activity.objects.filter(project=project, verb="added metric").exists()
+    assert Activity.objects.filter(project=project, event=EventType.BOARD_CREATED).exists()
+    assert Activity.objects.filter(project=project, event=EventType.METRIC_CREATED).exists()
 
 
 @pytest.mark.parametrize("user_fixture", ["viewer", "member"])
@@ -81,7 +82,7 @@ def test_idea_create_records_first_status_change(member):
     assert idea.owner == member and idea.status == Status.PROPOSED
     change = IdeaStatusChange.objects.get(idea=idea)
     assert change.from_status == "" and change.to_status == Status.PROPOSED
-    assert Activity.objects.filter(verb="proposed idea", target_id=idea.pk).exists()
+    assert Activity.objects.filter(event=EventType.IDEA_CREATED, target_id=idea.pk).exists()
 
 
 def test_viewer_cannot_create_ideas_and_member_cannot_assign_others(viewer, member):
@@ -286,7 +287,7 @@ def test_bulk_ingestion_stores_everything(setup, member):
     ]
     assert services.readings_ingest(items=items, actor=member) == 500
     assert Reading.objects.filter(idea=idea, source="run-42").count() == 500
-    activity = Activity.objects.get(verb="recorded readings")
+    activity = Activity.objects.get(event=EventType.READINGS_RECORDED)
     assert activity.data["count"] == 500
 
 

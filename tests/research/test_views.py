@@ -458,8 +458,8 @@ def test_an_idea_owner_deletes_a_mistaken_reading_and_others_cannot(
     client.force_login(member)
     assert client.post(url).status_code == 302
     assert not Reading.objects.filter(pk=wrong.pk).exists()
-    from projects.models import Activity
+    from activity.models import Activity, EventType
 
-    assert Activity.objects.filter(verb="deleted a reading").count() == 1
+    assert Activity.objects.filter(event=EventType.READING_DELETED).count() == 1
     assert api_as(manager).delete(f"/api/v1/readings/{other.pk}/").status_code == 204
     assert not Reading.objects.exists()

@@ -1,0 +1,126 @@
+"""People and their API tokens: every write of the accounts app."""
+
+import datetime
+import secrets
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from activity.models import EventType
+from activity.services import activity_record
+from core.services import full_clean
+
+from .models import ApiToken, Discipline, Profile, Role, hash_token_key
+from .permissions import user_has_role
+
+# A key is this prefix plus 40 URL-safe random characters (240 bits).
+TOKEN_KEY_PREFIX = "tdm_"
+# Seconds between two writes of a token's last use: often enough to see which tokens are
+# alive, rare enough that a busy training job does not write on every request.
+LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
+
+
+def profile_ensure(*, user: User) -> Profile:
+    """Give ``user`` a profile if it has none; superusers start as admins."""
+    profile, _ = Profile.objects.get_or_create(
+        user=user, defaults={"role": Role.ADMIN if user.is_superuser else Role.VIEWER}
+    )
+    return profile
+
+
+@transaction.atomic
+def person_create(
+    *,
+    username: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    discipline: str = Discipline.DATA_SCIENTIST,
+    role: str = Role.MEMBER,
+) -> User:
+    """Create a person: a user with a profile of the given discipline and role."""
+    user = User.objects.create_user(
+        username=username,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+    )
+    Profile.objects.filter(user=user).update(discipline=discipline, role=role)
+    user.profile.refresh_from_db()
+    return user
+
+
+def _check_token_owner(token: ApiToken, actor: User) -> None:
+    if token.user_id != actor.pk and not user_has_role(actor, Role.ADMIN):
+        raise PermissionDenied("You can only revoke your own API tokens.")
+
+
+@transaction.atomic
+def api_token_create(
+    *,
+    user: User,
+    name: str,
+    actor: User,
+    expires_at: datetime.datetime | None = None,
+) -> tuple[ApiToken, str]:
+    """Make a named token for ``user``; return it and its key, which is never shown again.
+
+    Anyone signed in makes their own; only admins make tokens for others. The expiry, if
+    given, must lie in the future.
+    """
+    if user.pk != actor.pk and not user_has_role(actor, Role.ADMIN):
+        raise PermissionDenied("You can only create API tokens for yourself.")
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError({"expires_at": "Choose a time in the future."})
+    key = TOKEN_KEY_PREFIX + secrets.token_urlsafe(30)
+    token = ApiToken(
+        user=user,
+        name=(name or "").strip(),
+        key_hash=hash_token_key(key),
+        prefix=key[: len(TOKEN_KEY_PREFIX) + 4],
+        expires_at=expires_at,
+    )
+    full_clean(token)
+    token.save()
+    activity_record(
+        actor=actor, event=EventType.TOKEN_CREATED, target=user, data={"token": token.name}
+    )
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
+    """Revoke ``token`` at once: its owner or an admin. Revoking twice changes nothing."""
+    _check_token_owner(token, actor)
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        activity_record(
+            actor=actor,
+            event=EventType.TOKEN_REVOKED,
+            target=token.user,
+            data={"token": token.name},
+        )
+    return token
+
+
+def api_token_authenticate(key: str) -> ApiToken | None:
+    """The active token whose key is ``key`` (one indexed query), noting its use at most
+    once a minute; ``None`` when there is no such token or it is revoked or expired."""
+    token = (
+        ApiToken.objects.select_related("user__profile")
+        .filter(key_hash=hash_token_key(key))
+        .first()
+    )
+    if token is None or not token.is_active or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token

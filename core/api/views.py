@@ -1,0 +1,81 @@
+"""API building blocks every app's API uses: documented error responses and the viewset
+whose writes go through services."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from .exceptions import ErrorSerializer, ValidationErrorSerializer
+
+ERRORS_READ = {
+    400: OpenApiResponse(ValidationErrorSerializer, description="Invalid filter value."),
+    401: OpenApiResponse(ErrorSerializer, description="Not signed in."),
+    403: OpenApiResponse(ErrorSerializer, description="Not allowed."),
+    404: OpenApiResponse(ErrorSerializer, description="No such page."),
+}
+# Any path segment reaches the view, so a malformed id is a JSON 404 rather than an HTML one;
+# the schema still says the id is an integer.
+LOOKUP_ANY = r"[^/]+"
+ID = [OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)]
+ERRORS_ONE = {
+    401: OpenApiResponse(ErrorSerializer, description="Not signed in."),
+    403: OpenApiResponse(ErrorSerializer, description="Not allowed."),
+    404: OpenApiResponse(ErrorSerializer, description="No such object."),
+}
+ERRORS_WRITE = {
+    400: OpenApiResponse(ValidationErrorSerializer, description="Field messages."),
+    **ERRORS_ONE,
+}
+
+
+def crud_schema(serializer, *, writable: bool = True):
+    """extend_schema_view arguments documenting each action's error responses."""
+    schema = {
+        "list": extend_schema(responses={200: serializer(many=True), **ERRORS_READ}),
+        "retrieve": extend_schema(parameters=ID, responses={200: serializer, **ERRORS_ONE}),
+    }
+    if writable:
+        errors_create = {k: v for k, v in ERRORS_WRITE.items() if k != 404}
+        schema.update(
+            create=extend_schema(responses={201: serializer, **errors_create}),
+            update=extend_schema(parameters=ID, responses={200: serializer, **ERRORS_WRITE}),
+            partial_update=extend_schema(
+                parameters=ID, responses={200: serializer, **ERRORS_WRITE}
+            ),
+            destroy=extend_schema(parameters=ID, responses={204: None, **ERRORS_ONE}),
+        )
+    return schema
+
+
+class ServiceViewSet(viewsets.ModelViewSet):
+    """A ModelViewSet whose writes go through services and whose responses are re-read
+    through the list selector (so annotations are present)."""
+
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+    lookup_value_regex = LOOKUP_ANY
+
+    def _reread(self, obj):
+        return self.get_queryset().get(pk=obj.pk)
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        obj = self._reread(self.service_create(serializer.validated_data))
+        return Response(self._out(obj), status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args, **kwargs) -> Response:
+        partial = kwargs.pop("partial", False)
+        instance = self.get_object()
+        serializer = self.get_serializer(instance, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        obj = self._reread(self.service_update(instance, serializer.validated_data))
+        return Response(self._out(obj))
+
+    def destroy(self, request: Request, *args, **kwargs) -> Response:
+        self.service_delete(self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _out(self, obj) -> dict:
+        return self.get_serializer(obj).data

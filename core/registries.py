@@ -1,0 +1,215 @@
+"""Registries through which an app plugs into pages and rules owned by the apps above it.
+
+An app fills them from its ``AppConfig.ready()``; every ``register_*`` is idempotent (keyed),
+so ``ready()`` may run twice. ``core`` knows no app: it stores callables and names only.
+
+* tabs of a project page (:func:`register_tab`, :func:`project_tabs`)
+* dashboard panels (:func:`register_panel`, :func:`dashboard_panels`)
+* phase gates (:func:`register_gate`, :func:`gate_problems`)
+* the header navigation (:func:`register_nav`, :func:`nav_items`)
+* digest sections (:func:`register_digest_section`, :func:`digest_sections`)
+* webhook events (:func:`register_webhook_events`, :func:`webhook_events`)
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+
+# --- project tabs ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tab:
+    key: str
+    label: str
+    url_name: str
+    order: int
+
+
+_TABS: dict[str, Tab] = {}
+
+
+def register_tab(*, key: str, label: str, url_name: str, order: int) -> None:
+    """Add (or replace) the project tab ``key``; its URL is reversed with ``slug=``.
+
+    ``order`` places it: overview 10, team 20, board 30, flags 40, data gaps 50,
+    takeaways 70, timeline 80.
+    """
+    _TABS[key] = Tab(key=key, label=label, url_name=url_name, order=order)
+
+
+def project_tabs(project, active: str) -> list[dict]:
+    """``[{"key", "label", "url", "active"}, ...]`` in order, for ``projects/_tabs.html``."""
+    return [
+        {
+            "key": tab.key,
+            "label": tab.label,
+            "url": reverse(tab.url_name, kwargs={"slug": project.slug}),
+            "active": tab.key == active,
+        }
+        for tab in sorted(_TABS.values(), key=lambda t: (t.order, t.key))
+    ]
+
+
+# --- dashboard panels --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Panel:
+    key: str
+    template: str
+    context: Callable[[Any], dict]
+    order: int
+
+
+_PANELS: dict[str, Panel] = {}
+
+
+def register_panel(*, key: str, template: str, context: Callable[[Any], dict], order: int) -> None:
+    """Add (or replace) the dashboard panel ``key``.
+
+    ``context(user)`` returns what the template needs; keep it to a fixed number of queries
+    (lazy querysets are evaluated by the template).
+    """
+    _PANELS[key] = Panel(key=key, template=template, context=context, order=order)
+
+
+def dashboard_panels(user) -> list[dict]:
+    """``[{"template": ..., **context}, ...]`` in order, for the dashboard."""
+    return [
+        {"template": panel.template, **panel.context(user)}
+        for panel in sorted(_PANELS.values(), key=lambda p: (p.order, p.key))
+    ]
+
+
+# --- phase gates -------------------------------------------------------------------------
+
+Gate = Callable[[Any, str], list[str]]  # (project, to_phase) -> problems; none means open
+
+
+@dataclass(frozen=True)
+class _Gate:
+    check: Gate
+    entering: str | None
+    leaving: str | None
+
+
+_GATES: dict[str, _Gate] = {}
+_UNGATED: set[str] = set()
+
+
+def register_gate(check: Gate, *, entering: str | None = None, leaving: str | None = None) -> Gate:
+    """Register ``check`` for moves into ``entering`` and/or out of ``leaving``.
+
+    A gate returns human-readable problems; none means the gate is open. A manager may
+    override failing gates with a recorded reason (the phase service decides).
+    """
+    _GATES[f"{check.__module__}.{check.__qualname__}"] = _Gate(check, entering, leaving)
+    return check
+
+
+def register_ungated(phase: str) -> None:
+    """Declare that moves into ``phase`` are never gated (archiving needs no evidence)."""
+    _UNGATED.add(phase)
+
+
+def gate_problems(project, to_phase: str) -> list[str]:
+    """Every problem that blocks ``project`` from moving to ``to_phase`` (empty when open)."""
+    if to_phase in _UNGATED:
+        return []
+    problems: list[str] = []
+    for gate in _GATES.values():
+        applies = (gate.entering is not None and gate.entering == to_phase) or (
+            gate.leaving is not None and gate.leaving == project.phase
+        )
+        if applies:
+            problems.extend(gate.check(project, to_phase))
+    return problems
+
+
+# --- header navigation -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    prefix: str  # the view-name prefix that marks the item current
+    order: int
+
+
+_NAV: dict[str, NavItem] = {}
+
+
+def register_nav(*, label: str, url_name: str, prefix: str, order: int) -> None:
+    """Add (or replace) a link in the header navigation."""
+    _NAV[url_name] = NavItem(label=label, url_name=url_name, prefix=prefix, order=order)
+
+
+def nav_items(current_view: str) -> list[dict]:
+    """``[{"label", "url", "active"}, ...]`` in order, for ``base.html``."""
+    return [
+        {
+            "label": item.label,
+            "url": reverse(item.url_name),
+            "active": current_view.startswith(item.prefix),
+        }
+        for item in sorted(_NAV.values(), key=lambda i: (i.order, i.label))
+    ]
+
+
+# --- digest sections ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DigestSection:
+    key: str
+    title: str
+    build: Callable[..., Any]  # (person, week_start, week_end) -> items, falsy when empty
+    template: str
+    order: int
+
+
+_DIGEST_SECTIONS: dict[str, DigestSection] = {}
+
+
+def register_digest_section(
+    *, key: str, title: str, build: Callable[..., Any], template: str, order: int
+) -> None:
+    """Add (or replace) a section of the weekly digest, owned by the app whose data it shows."""
+    _DIGEST_SECTIONS[key] = DigestSection(key, title, build, template, order)
+
+
+def digest_sections() -> list[DigestSection]:
+    return sorted(_DIGEST_SECTIONS.values(), key=lambda s: (s.order, s.key))
+
+
+# --- webhook events ----------------------------------------------------------------------
+
+_WEBHOOK_EVENTS: dict[str, str] = {}
+
+
+def register_webhook_events(events: Iterable[tuple[str, str]]) -> None:
+    """Offer activity event types (``(value, description)``) to webhook subscriptions."""
+    _WEBHOOK_EVENTS.update(dict(events))
+
+
+def webhook_events() -> dict[str, str]:
+    return dict(sorted(_WEBHOOK_EVENTS.items()))
+
+
+# --- demo data ---------------------------------------------------------------------------
+
+_SEEDS: dict[str, tuple[int, Callable[..., None]]] = {}
+
+
+def register_seed(*, key: str, seed: Callable[..., None], order: int) -> None:
+    """Add an app's demo data to ``manage.py seed_demo``; ``seed(stdout=...)`` must be
+    idempotent. ``order`` follows the dependency order of the apps (people first)."""
+    _SEEDS[key] = (order, seed)
+
+
+def seeds() -> list[Callable[..., None]]:
+    return [seed for _, seed in sorted(_SEEDS.values(), key=lambda item: item[0])]

@@ -1,5 +1,0 @@
-"""Domain errors of Tandem besides Django's ValidationError and PermissionDenied."""
-
-
-class Conflict(Exception):
-    """A write lost a race: the object changed since the caller last saw it (HTTP 409)."""
