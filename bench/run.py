@@ -184,12 +184,12 @@ def main() -> None:
 
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
-    from rest_framework.authtoken.models import Token
+    from django.contrib.auth.models import User
 
     from research.models import Board
 
     # The board page is HTML for a signed-in person: give the load a session cookie.
-    person = Token.objects.get(key=info["token"]).user
+    person = User.objects.get(pk=info["user"])
     session = SessionStore()
     session[SESSION_KEY] = str(person.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"

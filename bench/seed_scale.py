@@ -11,9 +11,9 @@ from datetime import timedelta
 from django.contrib.auth.models import User
 from django.db import connection
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from accounts.models import Profile, Role
+from accounts.services import api_token_create
 from projects.models import Project
 from research import services
 from research.models import Idea, Metric, Reading
@@ -29,7 +29,7 @@ def seed(*, ideas: int = IDEAS, readings: int = READINGS) -> dict:
     manager, _ = User.objects.get_or_create(username="bench-manager")
     Profile.objects.filter(user=manager).update(role=Role.MANAGER)
     manager.refresh_from_db()
-    token, _ = Token.objects.get_or_create(user=manager)
+    _, key = api_token_create(user=manager, name="bench", actor=manager)
     project, _ = Project.objects.get_or_create(slug="bench", defaults={"name": "Bench"})
     boards = []
     for b in range(BOARDS):
@@ -73,7 +73,8 @@ def seed(*, ideas: int = IDEAS, readings: int = READINGS) -> dict:
         cursor.execute(f"ANALYZE {Reading._meta.db_table}")
         cursor.execute(f"ANALYZE {Idea._meta.db_table}")
     return {
-        "token": token.key,
+        "token": key,
+        "user": manager.pk,
         "ideas": ideas,
         "readings": Reading.objects.count(),
         "idea_for_ingest": idea_ids[0],
