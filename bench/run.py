@@ -183,8 +183,8 @@ def main() -> None:
     connection.close()
 
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.contrib.auth.models import User
+    from django.contrib.sessions.backends.db import SessionStore
 
     from research.models import Board
 
