@@ -10,7 +10,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from core.registries import register_seed
 
-        from . import signals  # noqa: F401  (connects the profile signal)
+        from . import receivers  # noqa: F401  (connects the profile signal)
         from .seed import seed
 
         register_seed(key="accounts", seed=seed, order=10)

@@ -23,3 +23,8 @@ def active_people() -> QuerySet[User]:
 def api_token_list(user: User) -> QuerySet[ApiToken]:
     """``user``'s tokens, newest first."""
     return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def api_token_any() -> QuerySet[ApiToken]:
+    """Every token, with its owner: for revoking by id, where the service decides who may."""
+    return ApiToken.objects.select_related("user")

@@ -8,12 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from activity.models import EventType
-from activity.services import activity_record
 from core.services import full_clean
 
 from .models import ApiToken, Discipline, Profile, Role, hash_token_key
 from .permissions import user_has_role
+from .signals import api_token_created, api_token_revoked
 
 # A key is this prefix plus 40 URL-safe random characters (240 bits).
 TOKEN_KEY_PREFIX = "tdm_"
@@ -69,11 +68,14 @@ def api_token_create(
 ) -> tuple[ApiToken, str]:
     """Make a named token for ``user``; return it and its key, which is never shown again.
 
-    Anyone signed in makes their own; only admins make tokens for others. The expiry, if
-    given, must lie in the future.
+    Anyone signed in makes their own; only admins make tokens for others; a deactivated
+    person gets none. The expiry, if given, must lie in the future. Announces
+    ``api_token_created`` (the activity log records it).
     """
     if user.pk != actor.pk and not user_has_role(actor, Role.ADMIN):
         raise PermissionDenied("You can only create API tokens for yourself.")
+    if not user.is_active:
+        raise ValidationError("A deactivated person cannot hold API tokens.")
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationError({"expires_at": "Choose a time in the future."})
     key = TOKEN_KEY_PREFIX + secrets.token_urlsafe(30)
@@ -86,26 +88,20 @@ def api_token_create(
     )
     full_clean(token)
     token.save()
-    activity_record(
-        actor=actor, event=EventType.TOKEN_CREATED, target=user, data={"token": token.name}
-    )
+    api_token_created.send(sender=ApiToken, token=token, actor=actor)
     return token, key
 
 
 @transaction.atomic
 def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
-    """Revoke ``token`` at once: its owner or an admin. Revoking twice changes nothing."""
+    """Revoke ``token`` at once: its owner or an admin. Revoking twice changes nothing.
+    Announces ``api_token_revoked`` (the activity log records it)."""
     _check_token_owner(token, actor)
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        activity_record(
-            actor=actor,
-            event=EventType.TOKEN_REVOKED,
-            target=token.user,
-            data={"token": token.name},
-        )
+        api_token_revoked.send(sender=ApiToken, token=token, actor=actor)
     return token
 
 

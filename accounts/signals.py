@@ -1,13 +1,13 @@
-"""Keeps every user with a profile, however the user was created (admin, createsuperuser)."""
+"""Signals of the accounts app: token events announced to the apps below accounts.
 
-from django.conf import settings
-from django.db.models.signals import post_save
-from django.dispatch import receiver
+The activity log records ``api_token_created`` and ``api_token_revoked``: accounts sits above
+activity, so it announces them instead of importing the log. The services send them inside
+their transaction, so the event is written (or rolled back) with the change.
+"""
 
+from django.dispatch import Signal
 
-@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts-profile-ensure")
-def _user_saved(sender, instance, created: bool, **kwargs) -> None:
-    if created:
-        from .services import profile_ensure
-
-        profile_ensure(user=instance)
+#: Sent by ``services.api_token_create`` with ``token`` and ``actor``.
+api_token_created = Signal()
+#: Sent by ``services.api_token_revoke`` with ``token`` and ``actor`` (only when it revokes).
+api_token_revoked = Signal()

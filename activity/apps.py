@@ -10,6 +10,7 @@ class ActivityConfig(AppConfig):
     def ready(self) -> None:
         from core.registries import register_webhook_events
 
+        from . import receivers  # noqa: F401  (records the events other apps announce)
         from .models import EventType
 
         register_webhook_events(EventType.choices)

@@ -7,9 +7,11 @@ eagerly in-process, a local-memory cache and email printed to the console. ``DAT
 The README's configuration table lists every variable.
 """
 
+import re
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -51,6 +53,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "axes",
+    "csp",
     # Tandem's apps, in dependency order: each may import the ones above it, never below.
     "core",
     "accounts",
@@ -67,9 +71,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.LoginRequiredMiddleware",
+    # Below whitenoise, so static files keep their long-lived public caching.
+    "core.middleware.PrivateResponsesMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes requires: turns a lockout into core.signin's 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -109,16 +118,34 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis: the Celery broker and the cache. Without it tasks run eagerly in-process.
 REDIS_URL = env.str("REDIS_URL", default="")
 
+# Every cache key and API-throttle bucket starts with this, so that two deployments sharing one
+# Redis never read each other's entries or throttle each other's callers.
+_db = DATABASES["default"]
+CACHE_KEY_PREFIX = env.str(
+    "CACHE_KEY_PREFIX",
+    default="tandem-"
+    + re.sub(
+        r"[^A-Za-z0-9_.-]+",
+        "-",
+        f"{_db.get('HOST') or 'local'}-{_db.get('PORT') or ''}-{Path(str(_db['NAME'])).name}",
+    ),
+)
+
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "tandem",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        }
+    }
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
@@ -156,6 +183,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# django-axes watches every password sign-in (the login page and the admin login) first.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lock an account after SIGNIN_FAILURES_PER_ACCOUNT wrong passwords in a row, and an address
+# after SIGNIN_FAILURES_PER_ADDRESS (over any accounts), for SIGNIN_COOLOFF_MINUTES; a
+# successful sign-in forgets the account's failures. core.signin holds the two limits and
+# the 429 page that says how long the lock lasts.
+SIGNIN_FAILURES_PER_ACCOUNT = env.int("SIGNIN_FAILURES_PER_ACCOUNT", default=5)
+SIGNIN_FAILURES_PER_ADDRESS = env.int("SIGNIN_FAILURES_PER_ADDRESS", default=20)
+SIGNIN_COOLOFF_MINUTES = env.int("SIGNIN_COOLOFF_MINUTES", default=15)
+AXES_HANDLER = "core.signin.SigninHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = SIGNIN_FAILURES_PER_ACCOUNT
+AXES_COOLOFF_TIME = SIGNIN_COOLOFF_MINUTES / 60  # hours
+AXES_RESET_ON_SUCCESS = True
+# A locked-out person who tries again is told the same remaining time, not a fresh lock.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "core.signin.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "core.net.client_address"
+AXES_VERBOSE = False
+# Proxies in front of Tandem that append to X-Forwarded-For (0: use the socket's address).
+# Per-address limits (sign-in, API) trust exactly this many hops, so clients cannot forge one.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -183,7 +236,12 @@ STORAGES = {
     },
 }
 
+# The API takes JSON only; a bulk of 10,000 readings with full 500-character notes is about
+# 7 MB, so 20 MB leaves room for any documented request. Larger bodies answer 413.
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_MB", default=20) * 1_000_000
+
 REST_FRAMEWORK = {
+    "DEFAULT_PARSER_CLASSES": ["core.api.parsers.JSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # The token class comes first so that anonymous requests get 401 with a challenge.
         "accounts.api.authentication.BearerTokenAuthentication",
@@ -205,9 +263,15 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "user": env.str("API_THROTTLE_USER", default="6000/hour"),
         "anon": env.str("API_THROTTLE_ANON", default="60/hour"),
+        # Wrong bearer tokens per address (core.api.throttling.throttle_token_guesses).
+        "failed-token": env.str("API_THROTTLE_FAILED_TOKEN", default="20/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+
+# API limits are token buckets: up to this many requests back-to-back (never more than the
+# rate's own count), then the rate's pace; a refused request is told the seconds to wait.
+API_THROTTLE_BURST = env.int("API_THROTTLE_BURST", default=100)
 
 # Seconds the idea list (API) may be served from the cache; any research write invalidates
 # it at once, so this only bounds how far "value N days ago" may lag the clock. 0: off.
@@ -236,11 +300,48 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# Transport security: on by default in production (DEBUG off), each with an opt-out.
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
+# Off only behind a TLS-terminating proxy that already redirects http to https itself.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Load balancers probe the health check over plain http.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
-    SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
-    CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Every script and stylesheet comes from our own static files: no inline scripts, no eval.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # TODO(lead): the staffing timeline positions its bars with style="" attributes
+        # (templates/projects/staffing.html); once they are set from static JS, drop this.
+        "style-src-attr": ["'unsafe-inline'"],
+        # Pico draws its checkboxes and chevrons with data: SVGs.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Browser features Tandem never uses, refused to every page (core.middleware).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
 
 LOGGING = {
     "version": 1,
@@ -251,5 +352,7 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # 4xx answers are the API and forms doing their job, not incidents: log 5xx only.
         "django.request": {"level": "ERROR"},
+        # Sign-in failures and lockouts are warnings; axes' per-success chatter is not.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core import views as core_views
 from projects import views as project_views
@@ -25,13 +25,24 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "api/docs/",
+        # The split view loads its script from a URL: the CSP forbids inline scripts.
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api-schema", template_name="core/swagger_ui.html"
+        ),
+        name="api-docs",
+    ),
     path("api/", RedirectView.as_view(pattern_name="api-docs", permanent=False)),
-    # Anything else under /api/ is an unknown endpoint: answer JSON, as the API does.
-    # (Only paths ending in a slash, so APPEND_SLASH still redirects /api/v1/ideas.)
-    re_path(r"^api/.*/$", core_views.api_not_found),
+    # Anything else under /api/ is an unknown endpoint: answer JSON, as the API does, with or
+    # without a trailing slash and for any method (a write must not meet the CSRF page). The
+    # view redirects a read of a real endpoint missing its slash, as APPEND_SLASH would.
+    re_path(r"^api/", core_views.api_not_found),
     path(
         "favicon.ico",
         login_not_required(RedirectView.as_view(url="/static/favicon.svg", permanent=True)),
     ),
 ]
+
+# A database outage answers 503 with Retry-After (a page, or JSON under /api/), not a 500.
+handler500 = "core.errors.server_error"

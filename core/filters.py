@@ -7,6 +7,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_datetime
 
+from core.dates import to_utc
+
 
 class _IdOrObjectField(django_filters.fields.ModelChoiceField):
     """A model choice that treats an unknown numeric id as "matches nothing" instead of an
@@ -60,9 +62,11 @@ class _BoundedIsoDateTimeField(django_filters.fields.IsoDateTimeField):
             with contextlib.suppress(ValueError):
                 _check_filter_year(parse_datetime(value.strip()))
         try:
-            return _check_filter_year(super().to_python(value))
+            moment = _check_filter_year(super().to_python(value))
         except OverflowError:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        # In UTC: PostgreSQL refuses offsets of 16 hours or more (e.g. +19:09) as a 500.
+        return None if moment is None else to_utc(moment)
 
 
 class BoundedDateFilter(django_filters.DateFilter):

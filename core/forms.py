@@ -5,6 +5,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.forms.models import fields_for_model, model_to_dict
 
 
 class DateInput(forms.DateInput):
@@ -12,6 +14,38 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class _ServiceForm(forms.Form):
+    """Starts from ``instance``'s values when given one (its own fields only)."""
+
+    def __init__(self, *args, instance: models.Model | None = None, **kwargs):
+        if instance is not None:
+            initial = model_to_dict(instance, fields=list(self.base_fields))
+            kwargs["initial"] = {**initial, **(kwargs.get("initial") or {})}
+        super().__init__(*args, **kwargs)
+
+
+def service_form(
+    model: type[models.Model],
+    fields: tuple[str, ...],
+    *,
+    widgets: dict | None = None,
+    labels: dict | None = None,
+    help_texts: dict | None = None,
+) -> type[forms.Form]:
+    """A Form base class with one field per name in ``fields`` (a service's editable-field
+    tuple), generated from ``model``: labels, help texts, choices and lengths as the model
+    says. ``Form(data, instance=obj)`` starts from ``obj``'s values (``model_to_dict``).
+
+    Subclasses redeclare the fields they shape (a person picker, a widget) and may drop
+    some. The form only parses: ranges, date order, uniqueness and who may write stay with
+    the model and the service, which refuse with one message for the UI and the API.
+    """
+    generated = fields_for_model(
+        model, fields=fields, widgets=widgets, labels=labels, help_texts=help_texts
+    )
+    return type(f"{model.__name__}ServiceForm", (_ServiceForm,), dict(generated))
 
 
 def apply_service_errors(form: forms.Form, error: ValidationError) -> None:

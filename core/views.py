@@ -1,7 +1,9 @@
 """Views with no domain: the health check and the JSON 404 for unknown API paths."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponsePermanentRedirect, JsonResponse
+from django.urls import Resolver404, resolve
+from django.utils.http import escape_leading_slashes
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
@@ -21,11 +23,27 @@ def healthz(request: HttpRequest) -> JsonResponse:
     )
 
 
+def _is_endpoint(path: str) -> bool:
+    """True when ``path`` is a real API endpoint (not this catch-all)."""
+    try:
+        return resolve(path).func is not api_not_found
+    except Resolver404:
+        return False
+
+
 @login_not_required
 @csrf_exempt  # it changes nothing; a POST to a wrong path deserves a 404, not a CSRF page
 def api_not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
-    """A JSON 404 for unknown URLs under /api/ (integrations parse JSON, not HTML pages)."""
-    return JsonResponse(
-        {"detail": f"No API endpoint at {request.path}. See /api/docs/ for the endpoints."},
-        status=404,
-    )
+    """A JSON 404 for unknown URLs under /api/ (integrations parse JSON, not HTML pages).
+
+    It also stands in for ``APPEND_SLASH`` under /api/: a read of an endpoint without its
+    trailing slash is redirected to it; a write is not (a redirect would drop its body), so
+    it answers 404 and names the right path.
+    """
+    detail = f"No API endpoint at {request.path}."
+    if not request.path_info.endswith("/") and _is_endpoint(request.path_info + "/"):
+        if request.method in ("GET", "HEAD"):
+            path = escape_leading_slashes(request.get_full_path(force_append_slash=True))
+            return HttpResponsePermanentRedirect(path)
+        detail += f" API paths end in a slash: send it to {request.path}/."
+    return JsonResponse({"detail": f"{detail} See /api/docs/ for the endpoints."}, status=404)

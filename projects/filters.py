@@ -1,7 +1,7 @@
 """FilterSets shared by the HTML lists and the API lists (one definition of each filter)."""
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -12,7 +12,7 @@ from core.filters import BoundedDateFilter, IdChoiceFilter
 from core.services import normalise_tags
 
 from .models import Health, Phase, Project, Rotation, Takeaway, Target, TargetKind
-from .selectors import active_on_q
+from .selectors import active_on_q, person_projects_q
 
 
 def _projects(request) -> QuerySet[Project]:
@@ -40,11 +40,7 @@ class ProjectFilter(django_filters.FilterSet):
     def filter_person(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(
-            Q(pk__in=Rotation.objects.filter(person=value).values("project"))
-            | Q(pk__in=Project.members.through.objects.filter(user=value).values("project"))
-            | Q(product_manager=value)
-        )
+        return queryset.filter(person_projects_q(value))
 
 
 class TargetFilter(django_filters.FilterSet):

@@ -1,60 +1,56 @@
 """HTML forms of the projects app. They parse input; the services validate and write.
 
-``core.forms.apply_service_errors`` puts a service's ``ValidationError`` on the form, so the
-UI shows the same field messages as the API.
+Each form's fields are its service's ``*_EDITABLE_FIELDS``, generated from the model
+(``core.forms.service_form``); ``Form(data, instance=obj)`` starts from ``obj``'s values.
+Ranges, date order, allowed phase moves and who may write are not restated here: the
+service refuses, and ``core.forms.submit_form`` puts its message on the form, so the UI
+shows the same words as the API.
 """
 
 from django import forms
 from django.contrib.auth.models import User
 
 from accounts.forms import PeopleChoiceField, PersonChoiceField
-from core.forms import DateInput
+from core.forms import DateInput, service_form
 
-from .models import Health, Phase, Project, Rotation, Takeaway, Target, TargetKind
+from .models import MAX_ALLOCATION, MIN_ALLOCATION, Phase, Project, Rotation, Takeaway, Target
+from .services import (
+    PROJECT_EDITABLE_FIELDS,
+    ROTATION_EDITABLE_FIELDS,
+    TAKEAWAY_EDITABLE_FIELDS,
+    TARGET_EDITABLE_FIELDS,
+)
 from .transitions import allowed_phases
 
+_TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
-class ProjectForm(forms.Form):
+
+class ProjectForm(
+    service_form(
+        Project,
+        PROJECT_EDITABLE_FIELDS,
+        widgets={"summary": _TEXTAREA, "customer_value": _TEXTAREA, "target_release": DateInput},
+    )
+):
     """Create or edit a project. The phase is not here: it moves with the phase form."""
 
-    name = forms.CharField(max_length=200)
     slug = forms.SlugField(
         max_length=200, required=False, help_text="Used in the address; blank derives it."
     )
-    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    customer_value = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        label="Customer value",
-        help_text="The value this project should create for customers.",
-    )
     product_manager = PersonChoiceField(required=False)
-    target_release = forms.DateField(widget=DateInput(), required=False)
-    health = forms.ChoiceField(choices=Health.choices, initial=Health.ON_TRACK)
     members = PeopleChoiceField(
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text="Team members besides people on a rotation.",
     )
 
-    @classmethod
-    def initial_for(cls, project: Project) -> dict:
-        return {
-            "name": project.name,
-            "slug": project.slug,
-            "summary": project.summary,
-            "customer_value": project.customer_value,
-            "product_manager": project.product_manager_id,
-            "target_release": project.target_release,
-            "health": project.health,
-            "members": list(project.members.all()),
-        }
-
 
 class PhaseChangeForm(forms.Form):
-    """Move a project: only the phases the transition table allows from its current one."""
+    """Move a project. The page offers only the phases the transition table allows from the
+    current one, but ``to`` accepts any value: the phase service refuses an illegal move
+    with its own message, the same one the API answers."""
 
-    to = forms.ChoiceField(label="Move to")
+    to = forms.CharField(label="Move to", required=False, widget=forms.Select)
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     override_reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -63,83 +59,75 @@ class PhaseChangeForm(forms.Form):
         help_text="Only when a phase gate fails: why move anyway (recorded).",
     )
     # The phase the page showed: a project moved by someone else meanwhile is a conflict.
-    expected_phase = forms.ChoiceField(
-        choices=Phase.choices, widget=forms.HiddenInput, required=False
-    )
+    expected_phase = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to"].choices = [(p, Phase(p).label) for p in allowed_phases(project.phase)]
+        self.fields["to"].widget.choices = [
+            (phase, Phase(phase).label) for phase in allowed_phases(project.phase)
+        ]
         self.fields["expected_phase"].initial = project.phase
 
-
-class TargetForm(forms.Form):
-    kind = forms.ChoiceField(choices=TargetKind.choices, initial=TargetKind.TARGET)
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
-
-    @classmethod
-    def initial_for(cls, target: Target) -> dict:
-        return {"kind": target.kind, "text": target.text}
+    @property
+    def offers_a_move(self) -> bool:
+        return bool(self.fields["to"].widget.choices)
 
 
-class RotationForm(forms.Form):
-    """A rotation, or without a person a placeholder demand to staff later."""
+class TargetForm(
+    service_form(Target, TARGET_EDITABLE_FIELDS, widgets={"text": forms.Textarea({"rows": 2})})
+):
+    """A target or an ideal user scenario."""
 
-    project = forms.ModelChoiceField(queryset=Project.objects.order_by("name"))
+
+class RotationForm(
+    service_form(
+        Rotation,
+        ("project", *ROTATION_EDITABLE_FIELDS),
+        widgets={"start": DateInput, "planned_end": DateInput, "actual_end": DateInput},
+        help_texts={
+            "role": "e.g. Data scientist, ML engineer.",
+            "planned_end": "Blank: the project's target release.",
+        },
+    )
+):
+    """A rotation, or without a person a placeholder demand to staff later. The project is
+    chosen when creating; editing keeps it (it is not an editable field)."""
+
     person = PersonChoiceField(
         required=False,
         empty_label="Unfilled: a placeholder to staff later",
     )
-    role = forms.CharField(max_length=100, help_text="e.g. Data scientist, ML engineer.")
-    start = forms.DateField(widget=DateInput())
-    planned_end = forms.DateField(
-        widget=DateInput(), required=False, help_text="Blank: the project's target release."
-    )
-    actual_end = forms.DateField(widget=DateInput(), required=False)
+    # The range is the model's: the number input only shows it, the service refuses.
     allocation = forms.IntegerField(
-        min_value=1, max_value=100, initial=100, help_text="Percent of the person's time, 1 to 100."
+        initial=MAX_ALLOCATION,
+        widget=forms.NumberInput(attrs={"min": MIN_ALLOCATION, "max": MAX_ALLOCATION}),
+        help_text=Rotation._meta.get_field("allocation").help_text,
     )
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if editing:
-            self.fields["project"].disabled = True
+            del self.fields["project"]
         else:
             del self.fields["actual_end"]
 
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start"), data.get("planned_end")
-        if start and end and end < start:
-            self.add_error("planned_end", "The planned end cannot be before the start.")
-        actual = data.get("actual_end")
-        if start and actual and actual < start:
-            self.add_error("actual_end", "The actual end cannot be before the start.")
-        return data
 
-    @classmethod
-    def initial_for(cls, rotation: Rotation) -> dict:
-        return {
-            "project": rotation.project_id,
-            "person": rotation.person_id,
-            "role": rotation.role,
-            "start": rotation.start,
-            "planned_end": rotation.planned_end,
-            "actual_end": rotation.actual_end,
-            "allocation": rotation.allocation,
-        }
+class TagsField(forms.CharField):
+    """Comma-separated tags; shows a stored ``,a,b,`` as ``a, b``."""
+
+    def prepare_value(self, value):
+        if isinstance(value, str) and value.startswith(","):
+            return ", ".join(tag for tag in value.split(",") if tag)
+        return value
 
 
-class TakeawayForm(forms.Form):
+class TakeawayForm(service_form(Takeaway, TAKEAWAY_EDITABLE_FIELDS)):
     """A takeaway: markdown text, comma-separated tags, optionally a project and your rotation."""
 
-    title = forms.CharField(max_length=200)
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 8}), help_text="Markdown: **bold**, lists, links."
     )
-    tags = forms.CharField(
-        max_length=400, required=False, help_text="Comma-separated, e.g. features, leakage."
-    )
+    tags = TagsField(required=False, help_text="Comma-separated, e.g. features, leakage.")
     project = forms.ModelChoiceField(
         queryset=Project.objects.order_by("name"), required=False, empty_label="No project"
     )
@@ -149,16 +137,7 @@ class TakeawayForm(forms.Form):
 
     def __init__(self, *args, author: User, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only the author's own rotations are offered (the service refuses any other).
         self.fields["rotation"].queryset = Rotation.objects.filter(person=author).select_related(
             "project", "person"
         )
-
-    @classmethod
-    def initial_for(cls, takeaway: Takeaway) -> dict:
-        return {
-            "title": takeaway.title,
-            "text": takeaway.text,
-            "tags": ", ".join(takeaway.tag_list),
-            "project": takeaway.project_id,
-            "rotation": takeaway.rotation_id,
-        }

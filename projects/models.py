@@ -1,6 +1,8 @@
 """Projects: phases and their history, targets, rotations and takeaways."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from accounts.models import person_label
@@ -129,14 +131,22 @@ class Target(models.Model):
         return self.text[:80]
 
 
+# A rotation's share of the person's time, in percent: the one definition of the range (the
+# field's validators, the database constraint, and the min/max of the forms' number input).
+MIN_ALLOCATION = 1
+MAX_ALLOCATION = 100
+ALLOCATION_MESSAGE = f"Allocation is a percentage from {MIN_ALLOCATION} to {MAX_ALLOCATION}."
+
+
 class Rotation(models.Model):
     """A person's stint on a project: role, dates and allocation.
 
     Without a person it is a *placeholder*: demand that a manager still has to staff.
     ``planned_end`` defaults to the project's target release; ``actual_end`` is set when the
     rotation ends early or the project is released. Two rotations of one person on one
-    project may not overlap (enforced in ``services`` under a row lock); allocation range
-    and date order are database constraints.
+    project may not overlap (enforced in ``services`` under a row lock). The allocation range
+    (field validators) and the date order (``clean``) are checked here, with the messages the
+    services raise, and backed by database constraints.
     """
 
     person = models.ForeignKey(
@@ -151,7 +161,14 @@ class Rotation(models.Model):
     start = models.DateField()
     planned_end = models.DateField(null=True, blank=True)
     actual_end = models.DateField(null=True, blank=True)
-    allocation = models.PositiveSmallIntegerField(default=100, help_text="Percent, 1 to 100.")
+    allocation = models.PositiveSmallIntegerField(
+        default=MAX_ALLOCATION,
+        validators=[
+            MinValueValidator(MIN_ALLOCATION, ALLOCATION_MESSAGE),
+            MaxValueValidator(MAX_ALLOCATION, ALLOCATION_MESSAGE),
+        ],
+        help_text=f"Percent of the person's time, {MIN_ALLOCATION} to {MAX_ALLOCATION}.",
+    )
     takeaway_requested_at = models.DateTimeField(null=True, blank=True)
     takeaway_email_sent_at = models.DateTimeField(
         null=True, blank=True, help_text="Claimed once, so the request email goes out once."
@@ -167,7 +184,7 @@ class Rotation(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(allocation__gte=1, allocation__lte=100),
+                condition=models.Q(allocation__gte=MIN_ALLOCATION, allocation__lte=MAX_ALLOCATION),
                 name="rotation_allocation_range",
             ),
             models.CheckConstraint(
@@ -184,6 +201,17 @@ class Rotation(models.Model):
 
     def __str__(self) -> str:
         return f"{person_label(self.person)} · {self.role} on {self.project}"
+
+    def clean(self) -> None:
+        """Ends on or after the start, as messages on the end fields (the constraints behind
+        them would be non-field errors a client cannot place)."""
+        errors = {}
+        for field, label in (("planned_end", "planned end"), ("actual_end", "actual end")):
+            end = getattr(self, field)
+            if end is not None and self.start is not None and end < self.start:
+                errors[field] = f"The {label} cannot be before the start."
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_placeholder(self) -> bool:

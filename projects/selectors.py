@@ -25,7 +25,7 @@ from django.utils.dateformat import format as date_format
 from accounts.models import person_label
 from accounts.selectors import person_list
 
-from .models import PhaseChange, Project, Rotation, Takeaway, Target
+from .models import Phase, PhaseChange, Project, Rotation, Takeaway, Target
 
 ROLLING_OFF_DAYS = 14
 OVER_ALLOCATED = 100
@@ -87,6 +87,15 @@ def project_list() -> QuerySet[Project]:
     )
 
 
+def person_projects_q(person) -> Q:
+    """Projects a person is on: any rotation, a membership, or as product manager."""
+    return (
+        Q(pk__in=Rotation.objects.filter(person=person).values("project"))
+        | Q(pk__in=Project.members.through.objects.filter(user=person).values("project"))
+        | Q(product_manager=person)
+    )
+
+
 def project_team(project: Project) -> QuerySet[User]:
     """The team: people with a rotation running today or a membership, by name."""
     today = _today()
@@ -102,8 +111,13 @@ def project_team(project: Project) -> QuerySet[User]:
     )
 
 
+def target_list() -> QuerySet[Target]:
+    """Every project's targets and scenarios, each project's in its order."""
+    return Target.objects.order_by("project_id", "position", "id")
+
+
 def project_targets(project: Project) -> QuerySet[Target]:
-    return project.targets.order_by("position", "id")
+    return target_list().filter(project=project)
 
 
 def project_phase_changes(project: Project) -> QuerySet[PhaseChange]:
@@ -122,8 +136,30 @@ def rotation_list() -> QuerySet[Rotation]:
     )
 
 
-def rotations_active_on(day: datetime.date, queryset: QuerySet[Rotation] | None = None):
-    return (queryset if queryset is not None else rotation_list()).filter(active_on_q(day))
+def ends_soon(end: datetime.date | None, today: datetime.date) -> bool:
+    """The rolling-off rule: the end falls within the next ``ROLLING_OFF_DAYS`` days."""
+    return end is not None and today <= end <= today + datetime.timedelta(days=ROLLING_OFF_DAYS)
+
+
+def project_rotation_groups(
+    project: Project, *, today: datetime.date | None = None
+) -> dict[str, list[Rotation]]:
+    """A project's rotations and placeholders as ``current``, ``planned`` and ``past``
+    (each by start), in one query. Each carries ``rolling_off_soon`` (:func:`ends_soon`,
+    not for one that already ended)."""
+    today = today or _today()
+    groups: dict[str, list[Rotation]] = {"current": [], "planned": [], "past": []}
+    for rotation in rotation_list().filter(project=project):
+        rotation.rolling_off_soon = rotation.actual_end is None and ends_soon(
+            rotation.effective_end, today
+        )
+        if rotation.start > today:
+            groups["planned"].append(rotation)
+        elif rotation.effective_end is not None and rotation.effective_end < today:
+            groups["past"].append(rotation)
+        else:
+            groups["current"].append(rotation)
+    return groups
 
 
 def rotations_rolling_off(
@@ -156,6 +192,43 @@ def takeaways_requested_of(user: User) -> QuerySet[Rotation]:
         rotation_list()
         .filter(person=user, takeaway_requested_at__isnull=False)
         .filter(~Exists(Takeaway.objects.filter(rotation=OuterRef("pk"))))
+    )
+
+
+# --- the dashboard -----------------------------------------------------------------------
+
+
+@dataclass
+class Dashboard:
+    """The signed-in person's home page: lazy querysets, one query each when rendered."""
+
+    my_projects: QuerySet[Project]
+    my_rotations: QuerySet[Rotation]
+    rolling_off: QuerySet[Rotation]
+    unfilled: QuerySet[Rotation]
+    takeaways_due: QuerySet[Rotation]
+
+
+DASHBOARD_LIST_LENGTH = 20
+
+
+def dashboard(user: User, *, today: datetime.date | None = None) -> Dashboard:
+    """The person's projects that are not archived and their current and planned rotations;
+    who rolls off soon and the demand still to staff (the first 20 of each); the takeaways
+    they were asked for."""
+    today = today or _today()
+    return Dashboard(
+        my_projects=project_list()
+        .filter(person_projects_q(user))
+        .exclude(phase=Phase.ARCHIVED)
+        .order_by("name"),
+        my_rotations=rotation_list()
+        .filter(person=user)
+        .exclude(effective_end__lt=today)
+        .order_by("start", "id"),
+        rolling_off=rotations_rolling_off(today=today)[:DASHBOARD_LIST_LENGTH],
+        unfilled=rotations_unfilled(today=today)[:DASHBOARD_LIST_LENGTH],
+        takeaways_due=takeaways_requested_of(user),
     )
 
 
@@ -220,7 +293,7 @@ def rotation_warnings(rotation: Rotation, *, today: datetime.date | None = None)
                 f"over 100 % (up to {worst} %) in {len(over)} {_weeks_word(len(over))}, "
                 f"from the week of {date_format(over[0], 'j M Y')}."
             )
-    if end is not None and today <= end <= today + datetime.timedelta(days=ROLLING_OFF_DAYS):
+    if ends_soon(end, today):
         warnings.append(
             f"This rotation ends within {ROLLING_OFF_DAYS} days ({date_format(end, 'j M Y')})."
         )
@@ -315,4 +388,5 @@ def project_colour(project_id: int) -> str:
 
 
 def takeaway_list() -> QuerySet[Takeaway]:
+    """Takeaways, newest first, with author, project and rotation joined."""
     return Takeaway.objects.select_related("author__profile", "project", "rotation")

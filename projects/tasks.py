@@ -1,8 +1,14 @@
-"""Celery tasks of the projects app: thin wrappers that take ids and call services."""
+"""Celery tasks of the projects app: thin wrappers that take ids and call services.
+
+Services prompt them by name (``core.queue.enqueue_on_commit``), never by import, so this
+module may import the services and no cycle hides inside a function.
+"""
 
 from smtplib import SMTPException
 
 from celery import shared_task
+
+from .services import rotation_send_takeaway_request
 
 
 @shared_task(
@@ -14,6 +20,4 @@ from celery import shared_task
 )
 def rotation_request_takeaway(rotation_id: int) -> bool:
     """Email the person whose rotation ended asking for a takeaway (at most once)."""
-    from .services import rotation_send_takeaway_request
-
     return rotation_send_takeaway_request(rotation_id=rotation_id)

@@ -1,37 +1,42 @@
 """HTML views of the projects app: parse input, call a selector or a service, render.
 
-Manager-only pages check the role before showing a form, and the services check it again
-on every write; ``PermissionDenied`` becomes Django's 403 page.
+Who may write is decided by ``projects.permissions``: the services call it on every write
+(``PermissionDenied`` becomes Django's 403 page with its message), and a page that shows a
+form calls the same function first, so nobody sees a form they may not submit. Templates
+offer actions through the same functions (the ``may`` filters).
 """
 
-import datetime
-
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.models import Discipline, Role
-from accounts.permissions import require_role, user_has_role
+from accounts.models import Discipline
 from activity.selectors import project_activity
 from core.exceptions import Conflict
-from core.forms import apply_service_errors
+from core.forms import submit_form
 from core.registries import dashboard_panels, gate_problems, project_tabs
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .filters import ProjectFilter, TakeawayFilter
 from .forms import PhaseChangeForm, ProjectForm, RotationForm, TakeawayForm, TargetForm
-from .models import Phase, Project, Rotation, Takeaway, Target
+from .models import Project, Rotation, Takeaway, Target
 from .transitions import allowed_phases
 
 
 def _paginate(request: HttpRequest, queryset, per_page: int = 50):
-    from django.core.paginator import Paginator
-
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def _filtered(filterset):
+    """The filterset's rows; none for an invalid filter (its errors show on the form)."""
+    if filterset.is_bound and not filterset.is_valid():
+        return filterset.queryset.none()
+    return filterset.qs
 
 
 # --- dashboard ---------------------------------------------------------------------------
@@ -39,29 +44,18 @@ def _paginate(request: HttpRequest, queryset, per_page: int = 50):
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The signed-in person's home: their projects and rotations, who rolls off soon, the
-    demand still to staff and the takeaways they were asked for. Later slices add panels."""
-    user = request.user
+    demand still to staff and the takeaways they were asked for. Later apps add panels."""
     today = timezone.localdate()
-    my_projects = (
-        ProjectFilter({"person": user.pk}, queryset=selectors.project_list())
-        .qs.exclude(phase=Phase.ARCHIVED)
-        .order_by("name")
-    )
-    my_rotations = (
-        selectors.rotation_list()
-        .filter(person=user)
-        .exclude(effective_end__lt=today)
-        .order_by("start")
-    )
+    home = selectors.dashboard(request.user, today=today)
     context = {
         "title": "Dashboard",
-        "my_projects": my_projects,
-        "my_rotations": my_rotations,
-        "rolling_off": selectors.rotations_rolling_off(today=today)[:20],
-        "unfilled": selectors.rotations_unfilled(today=today)[:20],
-        "takeaways_due": selectors.takeaways_requested_of(user),
+        "my_projects": home.my_projects,
+        "my_rotations": home.my_rotations,
+        "rolling_off": home.rolling_off,
+        "unfilled": home.unfilled,
+        "takeaways_due": home.takeaways_due,
         "today": today,
-        "slice_panels": dashboard_panels(user),
+        "slice_panels": dashboard_panels(request.user),
     }
     return render(request, "projects/dashboard.html", context)
 
@@ -72,44 +66,37 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def project_list(request: HttpRequest) -> HttpResponse:
     """Projects filtered by phase, health, person and name."""
     filterset = ProjectFilter(request.GET or None, queryset=selectors.project_list())
-    projects = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
-    if filterset.is_bound and not filterset.is_valid():
-        projects = filterset.queryset.none()
     return render(
         request,
         "projects/project_list.html",
-        {"title": "Projects", "filter": filterset, "page": _paginate(request, projects)},
+        {
+            "title": "Projects",
+            "filter": filterset,
+            "page": _paginate(request, _filtered(filterset)),
+        },
     )
 
 
 def project_create(request: HttpRequest) -> HttpResponse:
-    require_role(request.user, Role.MANAGER, "create projects")
+    permissions.require_manage_projects(request.user)
     form = ProjectForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            project = services.project_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
+    if request.method == "POST":
+        project = submit_form(form, services.project_create, actor=request.user)
+        if project is not None:
             messages.success(request, f"Created {project.name}. Add its targets next.")
             return redirect(project)
     return render(request, "projects/project_form.html", {"title": "New project", "form": form})
 
 
 def project_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    require_role(request.user, Role.MANAGER, "edit projects")
+    permissions.require_manage_projects(request.user)
     project = get_object_or_404(Project, slug=slug)
-    form = ProjectForm(request.POST or None, initial=ProjectForm.initial_for(project))
-    if request.method == "POST" and form.is_valid():
-        try:
-            project = services.project_update(
-                project=project, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
+    form = ProjectForm(request.POST or None, instance=project)
+    if request.method == "POST":
+        saved = submit_form(form, services.project_update, project=project, actor=request.user)
+        if saved is not None:
             messages.success(request, "Project saved.")
-            return redirect(project)
+            return redirect(saved)
     return render(
         request,
         "projects/project_form.html",
@@ -140,46 +127,40 @@ def project_detail(
 ) -> HttpResponse:
     """Overview: what the project is for, its targets and scenarios, and its phase."""
     project = _project_or_404(slug)
-    can_manage = user_has_role(request.user, Role.MANAGER)
     targets = list(selectors.project_targets(project))
     context = {
         "targets": targets,
         "phase_changes": selectors.project_phase_changes(project)[:5],
-        "can_manage": can_manage,
         "new_target_form": TargetForm(auto_id="id_new_target_%s"),
     }
-    if can_manage:
+    if permissions.allows(permissions.require_change_phase, request.user):
         context["phase_form"] = phase_form or PhaseChangeForm(project=project)
         context["gate_problems"] = {
             phase: gate_problems(project, phase) for phase in allowed_phases(project.phase)
         }
+    if permissions.allows(permissions.require_edit_targets, request.user):
         context["target_forms"] = {
-            target.pk: TargetForm(
-                initial=TargetForm.initial_for(target), auto_id=f"t{target.pk}_%s"
-            )
-            for target in targets
+            target.pk: TargetForm(instance=target, auto_id=f"t{target.pk}_%s") for target in targets
         }
     return _project_page(request, project, "overview", "projects/project_detail.html", **context)
 
 
 @require_POST
 def project_phase(request: HttpRequest, slug: str) -> HttpResponse:
-    """The phase buttons: validate through the one phase service, errors back on the form."""
-    require_role(request.user, Role.MANAGER, "change a project's phase")
+    """The phase buttons: the one phase service decides (who, which move, gates); its
+    messages go back on the form."""
     project = get_object_or_404(Project, slug=slug)
     form = PhaseChangeForm(request.POST, project=project)
-    if form.is_valid():
-        try:
-            services.project_change_phase(project=project, actor=request.user, **form.cleaned_data)
-        except Conflict as conflict:
-            messages.error(request, str(conflict))
-            return redirect(project)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            project.refresh_from_db()
-            messages.success(request, f"{project.name} is now in {project.get_phase_display()}.")
-            return redirect(project)
+    try:
+        moved = submit_form(
+            form, services.project_change_phase, project=project, actor=request.user
+        )
+    except Conflict as conflict:
+        messages.error(request, str(conflict))
+        return redirect(project)
+    if moved is not None:
+        messages.success(request, f"{moved.name} is now in {moved.get_phase_display()}.")
+        return redirect(moved)
     response = project_detail(request, slug, phase_form=form)
     response.status_code = 400
     return response
@@ -188,26 +169,13 @@ def project_phase(request: HttpRequest, slug: str) -> HttpResponse:
 def project_team(request: HttpRequest, slug: str) -> HttpResponse:
     """Team and rotations: current, planned, placeholders and past."""
     project = _project_or_404(slug)
-    today = timezone.localdate()
-    rotations = list(selectors.rotation_list().filter(project=project))
-    groups = {"current": [], "planned": [], "past": []}
-    for rotation in rotations:
-        if rotation.start > today:
-            groups["planned"].append(rotation)
-        elif rotation.effective_end is not None and rotation.effective_end < today:
-            groups["past"].append(rotation)
-        else:
-            groups["current"].append(rotation)
     return _project_page(
         request,
         project,
         "team",
         "projects/project_team.html",
         team=selectors.project_team(project),
-        groups=groups,
-        today=today,
-        soon=today + datetime.timedelta(days=selectors.ROLLING_OFF_DAYS),
-        can_manage=user_has_role(request.user, Role.MANAGER),
+        groups=selectors.project_rotation_groups(project, today=timezone.localdate()),
     )
 
 
@@ -226,39 +194,40 @@ def project_takeaways(request: HttpRequest, slug: str) -> HttpResponse:
 def project_timeline(request: HttpRequest, slug: str) -> HttpResponse:
     """Everything that happened on the project, newest first."""
     project = _project_or_404(slug)
-    events = project_activity(project)
     return _project_page(
         request,
         project,
         "timeline",
         "projects/project_timeline.html",
-        page=_paginate(request, events, 50),
+        page=_paginate(request, project_activity(project), 50),
     )
 
 
 # --- targets -------------------------------------------------------------------------------
 
 
+def _targets_anchor(slug: str) -> str:
+    return reverse("projects:project-detail", kwargs={"slug": slug}) + "#targets"
+
+
+def _flash_errors(request: HttpRequest, prefix: str, form) -> None:
+    for field, errors in form.errors.items():
+        label = "" if field == "__all__" else f"{field}: "
+        messages.error(request, f"{prefix}: {label}{' '.join(errors)}")
+
+
 @require_POST
 def target_add(request: HttpRequest, slug: str) -> HttpResponse:
-    require_role(request.user, Role.MANAGER, "edit targets")
     project = get_object_or_404(Project, slug=slug)
     form = TargetForm(request.POST)
-    if form.is_valid():
-        try:
-            services.target_create(project=project, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-    if form.errors:
-        for field, errors in form.errors.items():
-            messages.error(request, f"Target not added: {field}: {' '.join(errors)}")
-    return redirect(reverse("projects:project-detail", kwargs={"slug": slug}) + "#targets")
+    if submit_form(form, services.target_create, project=project, actor=request.user) is None:
+        _flash_errors(request, "Target not added", form)
+    return redirect(_targets_anchor(slug))
 
 
 @require_POST
 def target_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Inline edit, move up/down or delete one target (the button pressed says which)."""
-    require_role(request.user, Role.MANAGER, "edit targets")
     target = get_object_or_404(Target, pk=pk, project__slug=slug)
     action = request.POST.get("action", "save")
     try:
@@ -268,41 +237,33 @@ def target_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             services.target_move(target=target, actor=request.user, direction=action)
         else:
             form = TargetForm(request.POST)
-            if form.is_valid():
-                services.target_update(target=target, actor=request.user, **form.cleaned_data)
-            else:
-                for field, errors in form.errors.items():
-                    messages.error(request, f"Target not saved: {field}: {' '.join(errors)}")
+            if submit_form(form, services.target_update, target=target, actor=request.user) is None:
+                _flash_errors(request, "Target not saved", form)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect(reverse("projects:project-detail", kwargs={"slug": slug}) + "#targets")
+    return redirect(_targets_anchor(slug))
 
 
 # --- rotations -----------------------------------------------------------------------------
 
 
-def _warn(request, rotation: Rotation) -> None:
+def _saved_rotation(request: HttpRequest, rotation: Rotation, message: str) -> HttpResponse:
+    messages.success(request, message)
     for warning in selectors.rotation_warnings(rotation):
         messages.warning(request, warning)
+    return redirect("projects:project-team", slug=rotation.project.slug)
 
 
 def rotation_create(request: HttpRequest) -> HttpResponse:
-    require_role(request.user, Role.MANAGER, "plan rotations")
-    initial = {}
+    permissions.require_plan_rotations(request.user)
     project = None
     if slug := request.GET.get("project"):
         project = Project.objects.filter(slug=slug).first()
-        initial["project"] = project.pk if project else None
-    form = RotationForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            rotation = services.rotation_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, f"Added {rotation}.")
-            _warn(request, rotation)
-            return redirect("projects:project-team", slug=rotation.project.slug)
+    form = RotationForm(request.POST or None, initial={"project": project.pk if project else None})
+    if request.method == "POST":
+        rotation = submit_form(form, services.rotation_create, actor=request.user)
+        if rotation is not None:
+            return _saved_rotation(request, rotation, f"Added {rotation}.")
     return render(
         request,
         "projects/rotation_form.html",
@@ -311,21 +272,13 @@ def rotation_create(request: HttpRequest) -> HttpResponse:
 
 
 def rotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    require_role(request.user, Role.MANAGER, "change rotations")
+    permissions.require_plan_rotations(request.user)
     rotation = get_object_or_404(Rotation.objects.select_related("project", "person"), pk=pk)
-    form = RotationForm(
-        request.POST or None, initial=RotationForm.initial_for(rotation), editing=True
-    )
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "project"}
-        try:
-            rotation = services.rotation_update(rotation=rotation, actor=request.user, **data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "Rotation saved.")
-            _warn(request, rotation)
-            return redirect("projects:project-team", slug=rotation.project.slug)
+    form = RotationForm(request.POST or None, instance=rotation, editing=True)
+    if request.method == "POST":
+        saved = submit_form(form, services.rotation_update, rotation=rotation, actor=request.user)
+        if saved is not None:
+            return _saved_rotation(request, saved, "Rotation saved.")
     return render(
         request,
         "projects/rotation_form.html",
@@ -335,7 +288,6 @@ def rotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def rotation_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    require_role(request.user, Role.MANAGER, "remove rotations")
     rotation = get_object_or_404(Rotation.objects.select_related("project"), pk=pk)
     slug = rotation.project.slug
     services.rotation_delete(rotation=rotation, actor=request.user)
@@ -378,19 +330,23 @@ def staffing(request: HttpRequest) -> HttpResponse:
 def takeaway_list(request: HttpRequest) -> HttpResponse:
     """The takeaways feed, filterable by project, tag and author."""
     filterset = TakeawayFilter(request.GET or None, queryset=selectors.takeaway_list())
-    if filterset.is_bound and not filterset.is_valid():
-        takeaways = filterset.queryset.none()
-    else:
-        takeaways = filterset.qs
     return render(
         request,
         "projects/takeaway_list.html",
-        {"title": "Takeaways", "filter": filterset, "page": _paginate(request, takeaways, 20)},
+        {
+            "title": "Takeaways",
+            "filter": filterset,
+            "page": _paginate(request, _filtered(filterset), 20),
+        },
     )
 
 
+def _takeaway_url(takeaway: Takeaway) -> str:
+    return reverse("projects:takeaway-list") + f"#takeaway-{takeaway.pk}"
+
+
 def takeaway_create(request: HttpRequest) -> HttpResponse:
-    require_role(request.user, Role.MEMBER, "share takeaways")
+    permissions.require_share_takeaways(request.user)
     initial = {}
     if (rotation_id := request.GET.get("rotation", "")).isdigit():
         rotation = Rotation.objects.filter(pk=rotation_id, person=request.user).first()
@@ -401,14 +357,11 @@ def takeaway_create(request: HttpRequest) -> HttpResponse:
             "project": Project.objects.filter(slug=slug).values_list("pk", flat=True).first()
         }
     form = TakeawayForm(request.POST or None, initial=initial, author=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            takeaway = services.takeaway_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
+    if request.method == "POST":
+        takeaway = submit_form(form, services.takeaway_create, actor=request.user)
+        if takeaway is not None:
             messages.success(request, "Takeaway shared. Thank you!")
-            return redirect(reverse("projects:takeaway-list") + f"#takeaway-{takeaway.pk}")
+            return redirect(_takeaway_url(takeaway))
     return render(
         request, "projects/takeaway_form.html", {"title": "Share a takeaway", "form": form}
     )
@@ -416,25 +369,17 @@ def takeaway_create(request: HttpRequest) -> HttpResponse:
 
 def takeaway_edit(request: HttpRequest, pk: int) -> HttpResponse:
     takeaway = get_object_or_404(Takeaway, pk=pk)
-    require_role(request.user, Role.MEMBER, "edit takeaways")
-    if takeaway.author_id != request.user.pk and not user_has_role(request.user, Role.ADMIN):
-        raise PermissionDenied("You can only change your own takeaways.")
-    form = TakeawayForm(
-        request.POST or None, initial=TakeawayForm.initial_for(takeaway), author=takeaway.author
-    )
+    permissions.require_edit_takeaway(request.user, takeaway)
+    if request.method == "POST" and request.POST.get("action") == "delete":
+        services.takeaway_delete(takeaway=takeaway, actor=request.user)
+        messages.success(request, "Takeaway deleted.")
+        return redirect("projects:takeaway-list")
+    form = TakeawayForm(request.POST or None, instance=takeaway, author=takeaway.author)
     if request.method == "POST":
-        if request.POST.get("action") == "delete":
-            services.takeaway_delete(takeaway=takeaway, actor=request.user)
-            messages.success(request, "Takeaway deleted.")
-            return redirect("projects:takeaway-list")
-        if form.is_valid():
-            try:
-                services.takeaway_update(takeaway=takeaway, actor=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, "Takeaway saved.")
-                return redirect(reverse("projects:takeaway-list") + f"#takeaway-{takeaway.pk}")
+        saved = submit_form(form, services.takeaway_update, takeaway=takeaway, actor=request.user)
+        if saved is not None:
+            messages.success(request, "Takeaway saved.")
+            return redirect(_takeaway_url(saved))
     return render(
         request,
         "projects/takeaway_form.html",

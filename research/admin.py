@@ -1,55 +1,64 @@
-"""Admin for research data. Statuses are read-only here: moves go through the service."""
+"""Admin for research data: read-only. Every write goes through ``research.services`` from
+the pages and the API, so the rules (roles, the status table, finite values) and the
+activity log are never bypassed, and the status history cannot be deleted from here."""
 
 from django.contrib import admin
+
+from core.admin import ReadOnlyAdmin
 
 from .models import Board, Idea, IdeaStatusChange, Metric, Reading, Task
 
 
-class MetricInline(admin.TabularInline):
-    model = Metric
+class _ReadOnlyInline(admin.TabularInline):
     extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class MetricInline(_ReadOnlyInline):
+    model = Metric
+
+
+class TaskInline(_ReadOnlyInline):
+    model = Task
 
 
 @admin.register(Board)
-class BoardAdmin(admin.ModelAdmin):
+class BoardAdmin(ReadOnlyAdmin):
     list_display = ["title", "project", "gain_bar", "primary_metric"]
     list_select_related = ["project", "primary_metric"]
     search_fields = ["title", "question", "project__name"]
     inlines = [MetricInline]
 
 
-class TaskInline(admin.TabularInline):
-    model = Task
-    extra = 0
-
-
 @admin.register(Idea)
-class IdeaAdmin(admin.ModelAdmin):
+class IdeaAdmin(ReadOnlyAdmin):
     list_display = ["title", "board", "owner", "status", "maturity"]
     list_filter = ["status", "maturity"]
     list_select_related = ["board", "owner"]
     search_fields = ["title", "hypothesis"]
-    readonly_fields = ["status", "dropped_reason", "position"]
-    raw_id_fields = ["owner"]
     inlines = [TaskInline]
 
 
 @admin.register(IdeaStatusChange)
-class IdeaStatusChangeAdmin(admin.ModelAdmin):
+class IdeaStatusChangeAdmin(ReadOnlyAdmin):
+    """The funnel's audit trail: never added, changed or deleted here."""
+
     list_display = ["idea", "from_status", "to_status", "actor", "created_at"]
     list_select_related = ["idea", "actor"]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(Reading)
-class ReadingAdmin(admin.ModelAdmin):
+class ReadingAdmin(ReadOnlyAdmin):
     list_display = ["idea", "metric", "value", "recorded_at", "source"]
     list_select_related = ["idea", "metric"]
-    raw_id_fields = ["idea", "metric", "created_by"]
     # No count(*) over millions of readings on every page.
     show_full_result_count = False

@@ -126,7 +126,7 @@ class Idea(models.Model):
     """Something to try on a board: a hypothesis with an owner, a status and a maturity.
 
     ``status`` changes only through ``services.idea_transition``; ``position`` orders the
-    cards within a status column.
+    cards within a status column and is unique there (the services assign it under a lock).
     """
 
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="ideas")
@@ -144,8 +144,14 @@ class Idea(models.Model):
 
     class Meta:
         ordering = ["board_id", "position", "id"]
-        indexes = [models.Index(fields=["board", "status", "position"], name="idea_board_column")]
         constraints = [
+            # One card per place in a column; its unique index also serves the column scans.
+            # Deferred to commit, so a reorder can renumber a column through swaps.
+            models.UniqueConstraint(
+                fields=["board", "status", "position"],
+                name="idea_position_unique",
+                deferrable=models.Deferrable.DEFERRED,
+            ),
             models.CheckConstraint(
                 condition=models.Q(status__in=Status.values), name="idea_status_valid"
             ),

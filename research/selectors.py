@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from projects.models import Project
@@ -27,6 +28,7 @@ from .models import (
     Metric,
     Reading,
     Status,
+    Task,
 )
 
 DEFAULT_SINCE_DAYS = 7
@@ -247,8 +249,6 @@ def boards_for_project(project: Project) -> QuerySet[Board]:
 
 def tasks_for_project(project: Project) -> QuerySet:
     """Engineering tasks of the project's promoted ideas (for the project page)."""
-    from .models import Task
-
     return (
         Task.objects.filter(idea__board__project=project)
         .select_related("idea", "owner")
@@ -257,13 +257,27 @@ def tasks_for_project(project: Project) -> QuerySet:
 
 
 def board_list() -> QuerySet[Board]:
-    return Board.objects.select_related("project", "primary_metric").order_by(
-        "project__name", "title"
+    """Boards with their project, primary metric and metrics (for the API)."""
+    return (
+        Board.objects.select_related("project", "primary_metric")
+        .prefetch_related(Prefetch("metrics", queryset=Metric.objects.order_by("id")))
+        .order_by("project__name", "title", "id")
     )
 
 
-def board_get(pk: int) -> Board:
-    return Board.objects.select_related("project", "primary_metric").get(pk=pk)
+def board_detail() -> QuerySet[Board]:
+    """Boards with what the board page shows around the columns."""
+    return Board.objects.select_related("project", "primary_metric")
+
+
+def board_metrics(board: Board) -> QuerySet[Metric]:
+    """A board's metrics in creation order."""
+    return Metric.objects.filter(board=board).order_by("id")
+
+
+def metric_list() -> QuerySet[Metric]:
+    """Metrics of every board (for the API; ``metric_best_ideas`` adds the leaders)."""
+    return Metric.objects.select_related("board").order_by("board_id", "id")
 
 
 def board_ideas(board: Board) -> QuerySet[Idea]:
@@ -346,24 +360,53 @@ IDEA_LIST_FIELDS = [
 ]
 
 
-def idea_get(pk: int) -> Idea:
-    return Idea.objects.select_related("board__project", "board__primary_metric", "owner").get(
-        pk=pk
-    )
+def idea_detail() -> QuerySet[Idea]:
+    """Ideas with their board, project, primary metric and owner (for the idea's pages)."""
+    return Idea.objects.select_related("board__project", "board__primary_metric", "owner")
 
 
 def idea_metric_history(idea: Idea, metrics: Iterable[Metric]) -> dict[int, list[tuple]]:
-    """The most recent ``CHART_POINTS`` readings of ``idea`` per metric, oldest first."""
-    history = {}
-    for metric in metrics:
-        rows = list(
-            Reading.objects.filter(idea=idea, metric=metric)
-            .order_by("-recorded_at", "-id")
-            .values_list("recorded_at", "value")[:CHART_POINTS]
+    """The most recent ``CHART_POINTS`` readings of ``idea`` per metric, oldest first.
+
+    One query whatever the number of metrics: readings numbered newest first per metric.
+    """
+    history: dict[int, list[tuple]] = {metric.pk: [] for metric in metrics}
+    if not history:
+        return history
+    rows = (
+        Reading.objects.filter(idea=idea, metric_id__in=history)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("metric_id")],
+                order_by=[F("recorded_at").desc(), F("id").desc()],
+            )
         )
-        rows.reverse()
-        history[metric.pk] = rows
+        .filter(rank__lte=CHART_POINTS)
+        .order_by("metric_id", "recorded_at", "id")
+        .values_list("metric_id", "recorded_at", "value")
+    )
+    for metric_id, moment, value in rows:
+        history[metric_id].append((moment, value))
     return history
+
+
+def idea_reading_count(idea: Idea) -> int:
+    return Reading.objects.filter(idea=idea).count()
+
+
+def idea_tasks(idea: Idea) -> QuerySet[Task]:
+    """An idea's engineering tasks with their owners, in order."""
+    return Task.objects.filter(idea=idea).select_related("owner").order_by("position", "id")
+
+
+def idea_status_history(idea: Idea, *, limit: int = 20) -> list[IdeaStatusChange]:
+    """An idea's latest status changes with who made them, newest first."""
+    return list(
+        IdeaStatusChange.objects.filter(idea=idea)
+        .select_related("actor")
+        .order_by("-created_at", "-id")[:limit]
+    )
 
 
 def idea_readings(idea: Idea, *, limit: int = 50) -> QuerySet[Reading]:
@@ -385,12 +428,28 @@ def ideas_owned_by(user, *, limit: int = 10) -> QuerySet[Idea]:
     )
 
 
-def open_tasks_of(user, *, limit: int = 10) -> QuerySet:
+def open_tasks_of(user, *, limit: int = 10) -> QuerySet[Task]:
     """Engineering tasks assigned to the person and not done yet."""
-    from .models import Task
-
     return (
         Task.objects.filter(owner=user, done=False)
         .select_related("idea__board__project")
         .order_by("idea_id", "position", "id")[:limit]
     )
+
+
+# --- readings and tasks -----------------------------------------------------------------
+
+
+def reading_list() -> QuerySet[Reading]:
+    """Readings oldest first (for the API)."""
+    return Reading.objects.order_by("recorded_at", "id")
+
+
+def reading_detail() -> QuerySet[Reading]:
+    """Readings with their idea and metric (to delete one and say which)."""
+    return Reading.objects.select_related("idea", "metric")
+
+
+def task_list() -> QuerySet[Task]:
+    """Engineering tasks in each idea's order (for the API)."""
+    return Task.objects.order_by("idea_id", "position", "id")

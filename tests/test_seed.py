@@ -23,4 +23,7 @@ def test_seed_demo_gives_every_role_a_login(client):
     call_command("seed_demo", stdout=StringIO())
     roles = set(Profile.objects.values_list("role", flat=True))
     assert roles == set(Role.values)
-    assert client.login(username="manager", password="tandem-demo")
+    response = client.post(
+        "/accounts/login/", {"username": "manager", "password": "tandem-demo"}, follow=True
+    )
+    assert response.context["user"].username == "manager"

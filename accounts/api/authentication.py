@@ -4,6 +4,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from accounts.services import api_token_authenticate
+from core.api.throttling import throttle_token_guesses
 
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):
@@ -23,7 +24,8 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             key = header[1].decode()
         except UnicodeError:
             raise exceptions.AuthenticationFailed("Invalid token.") from None
-        token = api_token_authenticate(key)
+        # Issue 12: an address sending wrong tokens is refused (429) before the lookup.
+        token = throttle_token_guesses(request, api_token_authenticate, key)
         if token is None:
             raise exceptions.AuthenticationFailed("Invalid, revoked or expired token.")
         return token.user, token

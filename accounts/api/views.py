@@ -59,6 +59,9 @@ class ApiTokenViewSet(
     filter_backends: list = []
 
     def get_queryset(self):
+        if self.action == "destroy":
+            # Any token's id: the service decides who may revoke it and says why (403).
+            return selectors.api_token_any()
         return selectors.api_token_list(self.request.user)
 
     def create(self, request: Request, *args, **kwargs) -> Response:

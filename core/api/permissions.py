@@ -14,4 +14,9 @@ class SignedIn(BasePermission):
     message = "Sign in, or send a personal API token as `Authorization: Bearer <token>`."
 
     def has_permission(self, request, view) -> bool:
-        return bool(request.user and request.user.is_authenticated)
+        if request.user and request.user.is_authenticated:
+            return True
+        # DRF checks permissions before throttles, so a refused anonymous request would never
+        # meet the anonymous rate limit: apply it here (429 once it is used up, else 401).
+        view.check_throttles(request)
+        return False

@@ -1,6 +1,9 @@
 """API building blocks every app's API uses: documented error responses and the viewset
 whose writes go through services."""
 
+from collections.abc import Callable
+from typing import Any
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
@@ -51,21 +54,44 @@ def crud_schema(serializer, *, writable: bool = True):
 
 class ServiceViewSet(viewsets.ModelViewSet):
     """A ModelViewSet whose writes go through services and whose responses are re-read
-    through the list selector (so annotations are present)."""
+    through the list selector (so annotations are present).
+
+    Subclasses implement ``service_create(data)``, ``service_update(obj, data)`` and
+    ``service_delete(obj)``, each calling one service with ``actor=self.request.user``.
+
+    ``write_check``: ``None`` or a plain function taking the user, the app's permission
+    function for this kind of write (e.g. ``projects.permissions.require_plan_rotations``)
+    that raises ``PermissionDenied`` with its message. ``create``, ``update``,
+    ``partial_update`` and ``destroy`` call it with ``request.user`` before reading the
+    input or the object, so a caller who may not write gets that 403 and its message, never
+    a 400 about fields. It is the same function the service calls (the service still checks
+    every write, including object-level rules such as "only the author"), so the API and
+    the pages say the same words.
+    """
 
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
     lookup_value_regex = LOOKUP_ANY
+    write_check: Callable[[Any], None] | None = None
+
+    def check_write(self, request: Request) -> None:
+        """Refuse a write the user may not make, with the app's message (see the class)."""
+        # Read from the class: a plain function stored on it must not become a method.
+        check = type(self).write_check
+        if check is not None:
+            check(request.user)
 
     def _reread(self, obj):
         return self.get_queryset().get(pk=obj.pk)
 
     def create(self, request: Request, *args, **kwargs) -> Response:
+        self.check_write(request)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         obj = self._reread(self.service_create(serializer.validated_data))
         return Response(self._out(obj), status=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args, **kwargs) -> Response:
+        self.check_write(request)
         partial = kwargs.pop("partial", False)
         instance = self.get_object()
         serializer = self.get_serializer(instance, data=request.data, partial=partial)
@@ -74,6 +100,7 @@ class ServiceViewSet(viewsets.ModelViewSet):
         return Response(self._out(obj))
 
     def destroy(self, request: Request, *args, **kwargs) -> Response:
+        self.check_write(request)
         self.service_delete(self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 

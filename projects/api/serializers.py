@@ -7,6 +7,12 @@ from accounts.models import person_label
 from accounts.selectors import active_people
 from core.markdown import render_markdown
 from projects.models import Phase, Project, Rotation, Takeaway, Target
+from projects.services import (
+    PROJECT_EDITABLE_FIELDS,
+    ROTATION_EDITABLE_FIELDS,
+    TAKEAWAY_EDITABLE_FIELDS,
+    TARGET_EDITABLE_FIELDS,
+)
 from projects.transitions import allowed_phases
 
 
@@ -31,16 +37,9 @@ class ProjectSerializer(serializers.ModelSerializer):
         model = Project
         fields = [
             "id",
-            "name",
-            "slug",
-            "summary",
-            "customer_value",
-            "product_manager",
-            "target_release",
-            "health",
+            *PROJECT_EDITABLE_FIELDS,
             "phase",
             "allowed_phases",
-            "members",
             "target_count",
             "team_size",
             "open_demand",
@@ -58,10 +57,16 @@ class ProjectSerializer(serializers.ModelSerializer):
         return allowed_phases(project.phase)
 
 
+@extend_schema_field(serializers.ChoiceField(choices=Phase.choices))
+class PhaseField(serializers.CharField):
+    """A phase name. Documented as the enum, but any string reaches the phase service, which
+    refuses one that is not a phase or not an allowed move with the message the pages show."""
+
+
 class PhaseChangeInputSerializer(serializers.Serializer):
     """A phase transition request: ``{"to": phase, "note": ..., "override_reason": ...}``."""
 
-    to = serializers.ChoiceField(choices=Phase.choices)
+    to = PhaseField(allow_blank=True)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
     override_reason = serializers.CharField(
         required=False,
@@ -82,7 +87,7 @@ class TargetSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Target
-        fields = ["id", "project", "kind", "text", "position", "created_at", "updated_at"]
+        fields = ["id", "project", *TARGET_EDITABLE_FIELDS, "position", "created_at", "updated_at"]
         read_only_fields = ["position", "created_at", "updated_at"]
 
 
@@ -101,7 +106,10 @@ class RotationSerializer(serializers.ModelSerializer):
         queryset=active_people(), allow_null=True, required=False
     )
     person_name = serializers.SerializerMethodField()
-    allocation = serializers.IntegerField(min_value=1, max_value=100, default=100)
+    # The range is the model's; the service refuses with its message (no second wording here).
+    allocation = serializers.IntegerField(
+        required=False, help_text=Rotation._meta.get_field("allocation").help_text
+    )
     is_placeholder = serializers.BooleanField(read_only=True)
     effective_end = serializers.DateField(read_only=True, allow_null=True, default=None)
     warnings = serializers.SerializerMethodField()
@@ -110,15 +118,10 @@ class RotationSerializer(serializers.ModelSerializer):
         model = Rotation
         fields = [
             "id",
-            "person",
-            "person_name",
             "project",
-            "role",
-            "start",
-            "planned_end",
-            "actual_end",
+            *ROTATION_EDITABLE_FIELDS,
+            "person_name",
             "effective_end",
-            "allocation",
             "is_placeholder",
             "takeaway_requested_at",
             "warnings",
@@ -151,12 +154,8 @@ class TakeawaySerializer(serializers.ModelSerializer):
             "id",
             "author",
             "author_name",
-            "project",
-            "rotation",
-            "title",
-            "text",
+            *TAKEAWAY_EDITABLE_FIELDS,
             "html",
-            "tags",
             "created_at",
             "updated_at",
         ]

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from core.api.exceptions import ErrorSerializer
 from core.api.views import ERRORS_WRITE, ID, ServiceViewSet, crud_schema
-from projects import selectors, services
+from projects import permissions, selectors, services
 from projects.filters import ProjectFilter, RotationFilter, TakeawayFilter, TargetFilter
 
 from .serializers import (
@@ -32,6 +32,7 @@ class ProjectViewSet(ServiceViewSet):
 
     serializer_class = ProjectSerializer
     filterset_class = ProjectFilter
+    write_check = permissions.require_manage_projects
     # Projects are archived (a phase), never deleted through the API.
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     ordering_fields = ["name", "target_release", "updated_at", "phase", "health"]
@@ -62,6 +63,7 @@ class ProjectViewSet(ServiceViewSet):
     )
     @action(detail=True, methods=["post"])
     def phase(self, request: Request, pk=None) -> Response:
+        permissions.require_change_phase(request.user)
         project = self.get_object()
         payload = PhaseChangeInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -76,11 +78,10 @@ class TargetViewSet(ServiceViewSet):
     serializer_class = TargetSerializer
     filterset_class = TargetFilter
     ordering_fields = ["position", "created_at"]
+    write_check = permissions.require_edit_targets
 
     def get_queryset(self):
-        from projects.models import Target
-
-        return Target.objects.order_by("project_id", "position", "id")
+        return selectors.target_list()
 
     def service_create(self, data):
         return services.target_create(actor=self.request.user, **data)
@@ -101,6 +102,7 @@ class TargetViewSet(ServiceViewSet):
     @action(detail=True, methods=["post"])
     def move(self, request: Request, pk=None) -> Response:
         """Swap the target with its neighbour: ``{"direction": "up" | "down"}``."""
+        permissions.require_edit_targets(request.user)
         target = self.get_object()
         payload = TargetMoveSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -115,6 +117,7 @@ class RotationViewSet(ServiceViewSet):
 
     serializer_class = RotationSerializer
     filterset_class = RotationFilter
+    write_check = permissions.require_plan_rotations
     ordering_fields = ["start", "planned_end", "allocation"]
 
     def get_queryset(self):
@@ -142,6 +145,8 @@ class TakeawayViewSet(ServiceViewSet):
 
     serializer_class = TakeawaySerializer
     filterset_class = TakeawayFilter
+    # Only the role here; "only the author or an admin" is the service's, per takeaway.
+    write_check = permissions.require_share_takeaways
     ordering_fields = ["created_at"]
 
     def get_queryset(self):

@@ -18,13 +18,21 @@ from .rotations import (
     rotation_send_takeaway_request,
     rotation_update,
 )
-from .takeaways import takeaway_create, takeaway_delete, takeaway_update
-from .targets import target_create, target_delete, target_move, target_update
+from .takeaways import TAKEAWAY_EDITABLE_FIELDS, takeaway_create, takeaway_delete, takeaway_update
+from .targets import (
+    TARGET_EDITABLE_FIELDS,
+    target_create,
+    target_delete,
+    target_move,
+    target_update,
+)
 
 __all__ = [
     "PROJECT_EDITABLE_FIELDS",
     "RESERVED_SLUGS",
     "ROTATION_EDITABLE_FIELDS",
+    "TAKEAWAY_EDITABLE_FIELDS",
+    "TARGET_EDITABLE_FIELDS",
     "gate_needs_a_target",
     "project_change_phase",
     "project_create",

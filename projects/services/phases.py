@@ -10,13 +10,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from accounts.models import Role
-from accounts.permissions import require_role
 from activity.models import EventType
 from activity.services import activity_record
 from core.exceptions import Conflict
+from core.queue import enqueue_on_commit
 from core.registries import gate_problems
-from core.services import apply_changes, check_date_range, full_clean
+from core.services import apply_changes, check_date_range, full_clean, refuse_unknown_fields
 
 from ..models import (
     Phase,
@@ -24,6 +23,7 @@ from ..models import (
     Project,
     Rotation,
 )
+from ..permissions import require_change_phase, require_manage_projects
 from ..transitions import PHASE_TRANSITIONS
 
 PROJECT_EDITABLE_FIELDS = (
@@ -34,6 +34,7 @@ PROJECT_EDITABLE_FIELDS = (
     "product_manager",
     "target_release",
     "health",
+    "members",
 )
 
 
@@ -75,7 +76,7 @@ def project_create(
 ) -> Project:
     """Create a project in research. Managers only; the slug is derived from the name if blank
     and must be unique."""
-    require_role(actor, Role.MANAGER, "create projects")
+    require_manage_projects(actor)
     project = Project(
         name=name,
         slug=slug or slugify(name)[:200],
@@ -105,10 +106,8 @@ def project_create(
 @transaction.atomic
 def project_update(*, project: Project, actor: User, **changes: Any) -> Project:
     """Change a project's editable fields (never its phase). Managers only."""
-    require_role(actor, Role.MANAGER, "edit projects")
-    unknown = set(changes) - set(PROJECT_EDITABLE_FIELDS) - {"members"}
-    if unknown:
-        raise ValidationError({field: "This field cannot be changed here." for field in unknown})
+    require_manage_projects(actor)
+    refuse_unknown_fields(changes, PROJECT_EDITABLE_FIELDS)
     project = Project.objects.select_for_update().get(pk=project.pk)
     members = changes.pop("members", None)
     if "slug" in changes and not changes["slug"]:
@@ -136,13 +135,6 @@ def project_update(*, project: Project, actor: User, **changes: Any) -> Project:
     return project
 
 
-def _enqueue_takeaway_request(rotation_id: int) -> None:
-    """Queue the takeaway email once the release is committed (never for a rolled-back one)."""
-    from ..tasks import rotation_request_takeaway
-
-    transaction.on_commit(lambda: rotation_request_takeaway.delay(rotation_id))
-
-
 def _end_active_rotations(*, project: Project, actor: User, on: datetime.date) -> int:
     """End every rotation active on ``on`` that day and ask each person for a takeaway."""
     active = list(
@@ -165,7 +157,8 @@ def _end_active_rotations(*, project: Project, actor: User, on: datetime.date) -
             data={"actual_end": on.isoformat(), "reason": "project released"},
         )
         if rotation.person_id is not None:
-            _enqueue_takeaway_request(rotation.pk)
+            # The email is sent once the release is committed, never for a rolled-back one.
+            enqueue_on_commit("rotation_request_takeaway", rotation.pk)
             activity_record(
                 actor=actor,
                 event=EventType.TAKEAWAY_REQUESTED,
@@ -191,11 +184,11 @@ def project_change_phase(
     Enforces: managers only; the move is in ``PHASE_TRANSITIONS``; every registered phase
     gate passes, or a manager gives a non-empty ``override_reason`` (recorded on the
     :class:`PhaseChange`). With ``expected_phase`` (the phase the caller saw), a project
-    that moved meanwhile raises :class:`~projects.exceptions.Conflict` (a lost race, 409).
+    that moved meanwhile raises :class:`core.exceptions.Conflict` (a lost race, 409).
     Records the change and an activity event. Moving to ``released``
     ends every active rotation that day and asks each rotating person for a takeaway.
     """
-    require_role(actor, Role.MANAGER, "change a project's phase")
+    require_change_phase(actor)
     project = Project.objects.select_for_update().get(pk=project.pk)
     if expected_phase and expected_phase != project.phase:
         raise Conflict(

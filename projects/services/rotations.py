@@ -3,22 +3,29 @@
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
 
-from accounts.models import Role
-from accounts.permissions import require_role
+from accounts.models import person_label
 from activity.models import EventType
 from activity.services import activity_record
-from core.services import apply_changes, check_date_range, full_clean, json_safe
-
-from ..models import (
-    Project,
-    Rotation,
+from core.services import (
+    apply_changes,
+    check_date_range,
+    full_clean,
+    json_safe,
+    refuse_unknown_fields,
 )
+
+from ..models import MAX_ALLOCATION, Project, Rotation
+from ..permissions import require_plan_rotations
 
 ROTATION_EDITABLE_FIELDS = ("person", "role", "start", "planned_end", "actual_end", "allocation")
 ROTATION_DATE_FIELDS = ("start", "planned_end", "actual_end")
@@ -27,19 +34,23 @@ ROTATION_DATE_FIELDS = ("start", "planned_end", "actual_end")
 def _check_no_overlap(rotation: Rotation) -> None:
     """Refuse a second rotation of the same person on the same project over the same days.
 
+    Two rotations overlap when each starts on or before the other's last day (an open end
+    lasts for ever); ending the day before the other starts is back to back, not an overlap.
     The person's row is locked first, so two concurrent writes for one person queue up
     instead of both passing the check (an exclusion constraint would not work on SQLite).
     """
     if rotation.person_id is None:
         return
     User.objects.select_for_update().filter(pk=rotation.person_id).first()
-    end = rotation.actual_end or rotation.planned_end
-    clashes = (
+    end = rotation.end
+    others = (
         Rotation.objects.filter(person_id=rotation.person_id, project_id=rotation.project_id)
         .exclude(pk=rotation.pk)
-        .annotate(effective_end=Coalesce("actual_end", "planned_end"))
-        .filter(Q(effective_end__isnull=True) | Q(effective_end__gte=rotation.start))
+        .annotate(other_end=Coalesce("actual_end", "planned_end"))
     )
+    # The other one does not end before this one starts ...
+    clashes = others.filter(Q(other_end__isnull=True) | Q(other_end__gte=rotation.start))
+    # ... and does not start after this one ends.
     if end is not None:
         clashes = clashes.filter(start__lte=end)
     clash = clashes.order_by("start").first()
@@ -53,13 +64,6 @@ def _check_no_overlap(rotation: Rotation) -> None:
                 )
             }
         )
-
-
-def _check_actual_end(rotation: Rotation) -> None:
-    """An actual end before the start is a message on ``actual_end`` (the constraint would be
-    a non-field error the API client cannot place)."""
-    if rotation.actual_end is not None and rotation.start and rotation.actual_end < rotation.start:
-        raise ValidationError({"actual_end": "The actual end cannot be before the start."})
 
 
 def _check_person(person: User | None) -> None:
@@ -77,15 +81,16 @@ def rotation_create(
     person: User | None = None,
     planned_end: datetime.date | None = None,
     actual_end: datetime.date | None = None,
-    allocation: int = 100,
+    allocation: int = MAX_ALLOCATION,
 ) -> Rotation:
     """Put a person (or, without one, a placeholder demand) on a project. Managers only.
 
-    Enforces: allocation 1 to 100, dates in range, ends ≥ start, no overlap with the person's
-    other rotations on the project. ``planned_end`` defaults to the project's target release
-    (when that is not before the start). ``actual_end`` records a rotation that already ended.
+    Enforces: the model's allocation range and date order (``full_clean``, as field
+    messages), dates in range, no overlap with the person's other rotations on the project.
+    ``planned_end`` defaults to the project's target release (when that is not before the
+    start). ``actual_end`` records a rotation that already ended.
     """
-    require_role(actor, Role.MANAGER, "plan rotations")
+    require_plan_rotations(actor)
     _check_person(person)
     if planned_end is None and project.target_release and start and project.target_release >= start:
         planned_end = project.target_release
@@ -99,7 +104,6 @@ def rotation_create(
         allocation=allocation,
     )
     check_date_range(rotation, ROTATION_DATE_FIELDS)
-    _check_actual_end(rotation)
     full_clean(rotation)
     _check_no_overlap(rotation)
     rotation.save()
@@ -126,10 +130,8 @@ def rotation_update(*, rotation: Rotation, actor: User, **changes: Any) -> Rotat
 
     Managers only; the same rules as :func:`rotation_create`.
     """
-    require_role(actor, Role.MANAGER, "change rotations")
-    unknown = set(changes) - set(ROTATION_EDITABLE_FIELDS)
-    if unknown:
-        raise ValidationError({field: "This field cannot be changed here." for field in unknown})
+    require_plan_rotations(actor)
+    refuse_unknown_fields(changes, ROTATION_EDITABLE_FIELDS)
     rotation = Rotation.objects.select_for_update().get(pk=rotation.pk)
     was_placeholder = rotation.person_id is None
     if "role" in changes:
@@ -137,7 +139,6 @@ def rotation_update(*, rotation: Rotation, actor: User, **changes: Any) -> Rotat
     _check_person(changes.get("person"))
     changed = apply_changes(rotation, changes)
     check_date_range(rotation, ROTATION_DATE_FIELDS)
-    _check_actual_end(rotation)
     full_clean(rotation)
     _check_no_overlap(rotation)
     if changed:
@@ -156,7 +157,7 @@ def rotation_update(*, rotation: Rotation, actor: User, **changes: Any) -> Rotat
 @transaction.atomic
 def rotation_delete(*, rotation: Rotation, actor: User) -> None:
     """Remove a rotation or placeholder. Managers only."""
-    require_role(actor, Role.MANAGER, "remove rotations")
+    require_plan_rotations(actor)
     activity_record(
         actor=actor,
         event=EventType.ROTATION_DELETED,
@@ -174,11 +175,6 @@ def rotation_send_takeaway_request(*, rotation_id: int) -> bool:
     claimer sends, so a task that runs twice sends once. If sending fails the claim is
     released and the error propagates, so the task's retry sends it later.
     """
-    from django.conf import settings
-    from django.core.mail import send_mail
-    from django.urls import reverse
-    from django.utils import timezone
-
     claimed = Rotation.objects.filter(
         pk=rotation_id,
         person__isnull=False,
@@ -189,9 +185,9 @@ def rotation_send_takeaway_request(*, rotation_id: int) -> bool:
         return False
     rotation = Rotation.objects.select_related("person", "project").get(pk=rotation_id)
     link = f"{settings.SITE_URL}{reverse('projects:takeaway-create')}?rotation={rotation.pk}"
-    name = rotation.person.get_short_name() or rotation.person.get_username()
+    name = person_label(rotation.person)
     try:
-        send_mail(
+        mail.send_mail(
             subject=f"What did you learn on {rotation.project.name}?",
             message=(
                 f"Hi {name},\n\n{rotation.project.name} was released and your rotation as "

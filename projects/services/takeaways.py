@@ -6,24 +6,14 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from accounts.models import Role
-from accounts.permissions import require_role, user_has_role
 from activity.models import EventType
 from activity.services import activity_record
-from core.services import apply_changes, full_clean, normalise_tags
+from core.services import apply_changes, full_clean, normalise_tags, refuse_unknown_fields
 
-from ..models import (
-    Project,
-    Rotation,
-    Takeaway,
-)
+from ..models import Project, Rotation, Takeaway
+from ..permissions import require_edit_takeaway, require_share_takeaways
 
-
-def _check_takeaway_owner(takeaway: Takeaway, actor: User) -> None:
-    if takeaway.author_id != actor.pk and not user_has_role(actor, Role.ADMIN):
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied("You can only change your own takeaways.")
+TAKEAWAY_EDITABLE_FIELDS = ("title", "text", "tags", "project", "rotation")
 
 
 def _check_rotation_fits(
@@ -49,7 +39,7 @@ def takeaway_create(
 ) -> Takeaway:
     """Share what you learned. Members and up; the author is always the actor, and a linked
     rotation must be the author's own (its project becomes the takeaway's project)."""
-    require_role(actor, Role.MEMBER, "share takeaways")
+    require_share_takeaways(actor)
     _check_rotation_fits(rotation=rotation, project=project, author=actor)
     if rotation is not None and project is None:
         project = rotation.project
@@ -76,12 +66,10 @@ def takeaway_create(
 @transaction.atomic
 def takeaway_update(*, takeaway: Takeaway, actor: User, **changes: Any) -> Takeaway:
     """Edit a takeaway: its author (a member or up) or an admin."""
-    require_role(actor, Role.MEMBER, "edit takeaways")
-    unknown = set(changes) - {"title", "text", "tags", "project", "rotation"}
-    if unknown:
-        raise ValidationError({field: "This field cannot be changed here." for field in unknown})
+    require_share_takeaways(actor)
+    refuse_unknown_fields(changes, TAKEAWAY_EDITABLE_FIELDS)
     takeaway = Takeaway.objects.select_for_update().get(pk=takeaway.pk)
-    _check_takeaway_owner(takeaway, actor)
+    require_edit_takeaway(actor, takeaway)
     if "tags" in changes:
         changes["tags"] = normalise_tags(changes["tags"])
     if "rotation" in changes or "project" in changes:
@@ -107,8 +95,7 @@ def takeaway_update(*, takeaway: Takeaway, actor: User, **changes: Any) -> Takea
 @transaction.atomic
 def takeaway_delete(*, takeaway: Takeaway, actor: User) -> None:
     """Delete a takeaway: its author or an admin."""
-    require_role(actor, Role.MEMBER, "delete takeaways")
-    _check_takeaway_owner(takeaway, actor)
+    require_edit_takeaway(actor, takeaway)
     activity_record(
         actor=actor,
         event=EventType.TAKEAWAY_DELETED,

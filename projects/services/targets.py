@@ -7,17 +7,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
-from accounts.models import Role
-from accounts.permissions import require_role
 from activity.models import EventType
 from activity.services import activity_record
-from core.services import apply_changes, full_clean
+from core.services import apply_changes, full_clean, refuse_unknown_fields
 
-from ..models import (
-    Project,
-    Target,
-    TargetKind,
-)
+from ..models import Project, Target, TargetKind
+from ..permissions import require_edit_targets
+
+TARGET_EDITABLE_FIELDS = ("kind", "text")
 
 _GONE = "This target was deleted meanwhile; reload the page."
 
@@ -27,7 +24,7 @@ def target_create(
     *, project: Project, actor: User, text: str, kind: str = TargetKind.TARGET
 ) -> Target:
     """Append a target or scenario to the project's ordered list. Managers only."""
-    require_role(actor, Role.MANAGER, "edit targets")
+    require_edit_targets(actor)
     project = Project.objects.select_for_update().get(pk=project.pk)
     last = project.targets.aggregate(last=Max("position"))["last"]
     target = Target(project=project, kind=kind, text=(text or "").strip(), position=(last or 0) + 1)
@@ -46,10 +43,8 @@ def target_create(
 @transaction.atomic
 def target_update(*, target: Target, actor: User, **changes: Any) -> Target:
     """Change a target's text or kind. Managers only."""
-    require_role(actor, Role.MANAGER, "edit targets")
-    unknown = set(changes) - {"text", "kind"}
-    if unknown:
-        raise ValidationError({field: "This field cannot be changed here." for field in unknown})
+    require_edit_targets(actor)
+    refuse_unknown_fields(changes, TARGET_EDITABLE_FIELDS)
     target = Target.objects.select_for_update().filter(pk=target.pk).first()
     if target is None:
         raise ValidationError({"target": _GONE})
@@ -72,7 +67,7 @@ def target_update(*, target: Target, actor: User, **changes: Any) -> Target:
 @transaction.atomic
 def target_delete(*, target: Target, actor: User) -> None:
     """Remove a target. Managers only."""
-    require_role(actor, Role.MANAGER, "edit targets")
+    require_edit_targets(actor)
     project = target.project
     activity_record(
         actor=actor,
@@ -87,7 +82,7 @@ def target_delete(*, target: Target, actor: User) -> None:
 @transaction.atomic
 def target_move(*, target: Target, actor: User, direction: str) -> Target:
     """Swap a target with its neighbour (``up`` or ``down``) in the project's order."""
-    require_role(actor, Role.MANAGER, "reorder targets")
+    require_edit_targets(actor)
     if direction not in ("up", "down"):
         raise ValidationError({"direction": "Use “up” or “down”."})
     siblings = list(

@@ -310,9 +310,28 @@ class BulkCreatedSerializer(serializers.Serializer):
     created = serializers.IntegerField()
 
 
-class BulkErrorsSerializer(serializers.Serializer):
-    """A refused list: item index → field → messages, e.g. ``{"3": {"value": ["…"]}}``."""
+def _messages(help_text: str = ""):
+    return serializers.ListField(child=serializers.CharField(), required=False, help_text=help_text)
 
-    errors = serializers.DictField(
-        child=serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+class ReadingErrorSerializer(serializers.Serializer):
+    """What is wrong with one reading: its position and its fields' messages."""
+
+    index = serializers.IntegerField(
+        allow_null=True,
+        help_text="The item's position in the list sent (from 0); null when a single "
+        "object or the whole request was refused.",
     )
+    non_field_errors = _messages("About the item or the request as a whole.")
+    idea = _messages()
+    metric = _messages()
+    value = _messages()
+    recorded_at = _messages()
+    note = _messages()
+    source = _messages()
+
+
+class ReadingErrorsSerializer(serializers.Serializer):
+    """Every 400 of ``POST /api/v1/readings/``: one entry per refused item, in list order."""
+
+    errors = ReadingErrorSerializer(many=True)

@@ -1,7 +1,7 @@
 """API views of the research app: thin adapters over selectors and services."""
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -11,21 +11,26 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api.exceptions import ErrorSerializer, ValidationErrorSerializer
+from core.api.exceptions import ErrorSerializer, ValidationErrorSerializer, validation_error_detail
 
 from .. import selectors, services
 from ..cache import cached_bytes
-from ..models import Idea, Metric, Reading, Task
+from ..models import Idea, Reading
+from ..permissions import require_contribute, require_manage_boards
 from . import serializers as s
 
 ERRORS = {
     400: OpenApiResponse(ValidationErrorSerializer, description="Invalid input: field messages."),
-    403: OpenApiResponse(ErrorSerializer, description="Your role does not allow this."),
+    403: OpenApiResponse(
+        ErrorSerializer, description="Not allowed: the message says who may do this."
+    ),
 }
 READ_ERRORS = {404: OpenApiResponse(ErrorSerializer, description="No such object.")}
 
@@ -38,9 +43,20 @@ SINCE_DAYS = OpenApiParameter(
 
 
 class _Writes(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """List and retrieve from a selector; creates and updates go through services."""
+    """List and retrieve from a selector; creates and updates go through services.
+
+    ``write_check`` is the user-level ``require_*`` function of ``research.permissions``
+    that the services of this resource call first: every write request calls it before
+    its body is parsed, so a viewer posting ``{}`` gets the service's 403, not a 400.
+    """
 
     http_method_names = ["get", "post", "patch", "head", "options"]
+    write_check = staticmethod(require_contribute)
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        if request.method not in permissions.SAFE_METHODS:
+            self.write_check(request.user)
 
 
 @extend_schema_view(
@@ -54,11 +70,10 @@ class BoardViewSet(_Writes):
     serializer_class = s.BoardSerializer
     filterset_fields = ["project", "project__slug"]
     ordering_fields = ["title", "created_at"]
+    write_check = staticmethod(require_manage_boards)
 
     def get_queryset(self):
-        return selectors.board_list().prefetch_related(
-            Prefetch("metrics", queryset=Metric.objects.order_by("id"))
-        )
+        return selectors.board_list()
 
     @extend_schema(
         summary="Create a board",
@@ -109,9 +124,10 @@ class MetricViewSet(_Writes):
     serializer_class = s.MetricSerializer
     filterset_fields = ["board"]
     ordering_fields = ["name", "id"]
+    write_check = staticmethod(require_manage_boards)
 
     def get_queryset(self):
-        return Metric.objects.select_related("board").order_by("board_id", "id")
+        return selectors.metric_list()
 
     def get_serializer_context(self) -> dict:
         return {**super().get_serializer_context(), "best": getattr(self, "_best", {})}
@@ -146,12 +162,11 @@ class MetricViewSet(_Writes):
         metric = self.get_object()
         serializer = s.MetricUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        clear = "target" in data and data["target"] is None
         metric = services.metric_update(
-            metric=metric, actor=request.user, clear_target=clear, **data
+            metric=metric, actor=request.user, **serializer.validated_data
         )
-        return Response(s.MetricSerializer(metric).data)
+        self._best = selectors.metric_best_ideas([metric])
+        return Response(self.get_serializer(metric).data)
 
 
 @extend_schema_view(
@@ -269,13 +284,29 @@ READING_INPUT = PolymorphicProxySerializer(
 )
 
 
+def _field_messages(error: Exception) -> dict[str, list[str]]:
+    """Field → messages of a refused single reading or request, whatever raised it."""
+    if isinstance(error, DjangoValidationError):
+        detail = validation_error_detail(error)
+    elif isinstance(error, ParseError):
+        detail = {"non_field_errors": [error.detail]}
+    else:
+        detail = error.detail
+    if not isinstance(detail, dict):
+        detail = {"non_field_errors": detail}
+    return {
+        field: [str(m) for m in (messages if isinstance(messages, list) else [messages])]
+        for field, messages in detail.items()
+    }
+
+
 @extend_schema_view(
     list=extend_schema(summary="List readings"),
     retrieve=extend_schema(
         summary="A reading", responses={200: s.ReadingSerializer, **READ_ERRORS}
     ),
 )
-class ReadingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ReadingViewSet(_Writes):
     """Metric readings of ideas, oldest first. Training jobs post them here, one or a list;
     a mistaken one is deleted (its idea's owner or a manager)."""
 
@@ -285,11 +316,11 @@ class ReadingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     http_method_names = ["get", "post", "delete", "head", "options"]
 
     def get_queryset(self):
-        return Reading.objects.order_by("recorded_at", "id")
+        return selectors.reading_list()
 
     @extend_schema(
         summary="Delete a mistaken reading",
-        responses={204: None, **READ_ERRORS, 403: OpenApiResponse(ErrorSerializer)},
+        responses={204: None, **READ_ERRORS, 403: ERRORS[403]},
     )
     def destroy(self, request: Request, pk=None) -> Response:
         services.reading_delete(reading=self.get_object(), actor=request.user)
@@ -298,10 +329,13 @@ class ReadingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(
         summary="Record one reading or a list of up to 10,000",
         description="A single object is stored and returned (201). A list is stored "
-        'all-or-nothing: 201 with ``{"created": n}``, or 400 with per-item errors keyed by '
-        'the item\'s index, e.g. ``{"errors": {"3": {"value": ["…"]}}}``. Values must '
-        "be finite; ``recorded_at`` (ISO 8601, default now) may not be in the future; the "
-        "metric must belong to the idea's board. Members record on their own ideas only.",
+        'all-or-nothing: 201 with ``{"created": n}``. Every 400 has one shape, '
+        '``{"errors": [{"index": 3, "value": ["…"]}, ...]}``: one entry per refused item '
+        "with its position in the list sent, or one entry with ``index`` null when a single "
+        "object or the whole request is refused (unreadable JSON, an empty or too long "
+        "list). Values must be finite; ``recorded_at`` (ISO 8601 with any UTC offset, "
+        "default now, stored in UTC) may not be in the future; the metric must belong to "
+        "the idea's board. Members record on their own ideas only.",
         request=READING_INPUT,
         responses={
             201: PolymorphicProxySerializer(
@@ -309,33 +343,39 @@ class ReadingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                 serializers=[s.ReadingSerializer, s.BulkCreatedSerializer],
                 resource_type_field_name=None,
             ),
-            400: PolymorphicProxySerializer(
-                component_name="ReadingErrors",
-                serializers=[ValidationErrorSerializer, s.BulkErrorsSerializer],
-                resource_type_field_name=None,
-            ),
+            400: OpenApiResponse(s.ReadingErrorsSerializer, description="What was refused."),
             403: ERRORS[403],
         },
     )
     def create(self, request: Request) -> Response:
+        try:
+            return self._create(request)
+        except services.ReadingsInvalid as invalid:
+            errors = [
+                {"index": int(index), **fields}
+                for index, fields in sorted(invalid.errors.items(), key=lambda kv: int(kv[0]))
+            ]
+        except (DrfValidationError, DjangoValidationError, ParseError) as error:
+            errors = [{"index": None, **_field_messages(error)}]
+        return Response({"errors": errors}, status=status.HTTP_400_BAD_REQUEST)
+
+    def _create(self, request: Request) -> Response:
         if isinstance(request.data, list):
-            try:
-                created = services.readings_ingest(items=request.data, actor=request.user)
-            except services.ReadingsInvalid as invalid:
-                return Response({"errors": invalid.errors}, status=status.HTTP_400_BAD_REQUEST)
+            created = services.readings_ingest(items=request.data, actor=request.user)
             return Response({"created": created}, status=status.HTTP_201_CREATED)
         serializer = s.ReadingCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        idea = Idea.objects.filter(pk=data.pop("idea")).select_related("board__project").first()
-        metric = Metric.objects.filter(pk=data.pop("metric")).first()
+        idea_id, metric_id = data.pop("idea"), data.pop("metric")
+        idea = selectors.idea_detail().filter(pk=idea_id).first()
+        metric = selectors.metric_list().filter(pk=metric_id).first()
         errors = {}
         if idea is None:
-            errors["idea"] = ["No such idea."]
+            errors["idea"] = [f"No idea with id {idea_id}."]
         if metric is None:
-            errors["metric"] = ["No such metric."]
+            errors["metric"] = [f"No metric with id {metric_id}."]
         if errors:
-            return Response(errors, status=status.HTTP_400_BAD_REQUEST)
+            raise DjangoValidationError(errors)
         data.setdefault("source", Reading.SOURCE_API)
         reading = services.reading_create(idea=idea, metric=metric, actor=request.user, **data)
         return Response(s.ReadingSerializer(reading).data, status=status.HTTP_201_CREATED)
@@ -353,7 +393,7 @@ class TaskViewSet(_Writes):
     ordering_fields = ["position", "created_at"]
 
     def get_queryset(self):
-        return Task.objects.order_by("idea_id", "position", "id")
+        return selectors.task_list()
 
     @extend_schema(
         summary="Add a task to an idea",

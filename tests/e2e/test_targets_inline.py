@@ -22,14 +22,14 @@ def test_manager_edits_targets_inline_and_moves_the_phase(visit):
     page.fill("#id_new_target_text", "Engineers see the saving per tier change")
     page.select_option("#id_new_target_kind", "scenario")
     page.click("#targets form[action$='/targets/'] button[type=submit]")
-    page.wait_for_function("document.querySelectorAll('ol.targets > li').length === 2")
+    page.wait_for_function("() => document.querySelectorAll('ol.targets > li').length === 2")
     items = page.locator("ol.targets > li")
     assert items.count() == 2
 
     items.nth(1).locator("summary").click()
     items.nth(1).locator("button[value=up]").click()
     page.wait_for_function(
-        "document.querySelector('ol.targets > li').innerText.includes('Engineers see')"
+        "() => document.querySelector('ol.targets > li').innerText.includes('Engineers see')"
     )
 
     page.select_option("#id_to", "prototype")

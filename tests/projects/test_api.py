@@ -162,7 +162,7 @@ def test_rotation_round_trip_with_warnings(api_as, manager):
         ({"allocation": 0}, "allocation"),
         ({"allocation": 101}, "allocation"),
         ({"start": "not-a-date"}, "start"),
-        ({"start": days(5), "planned_end": days(1)}, "non_field_errors"),
+        ({"start": days(5), "planned_end": days(1)}, "planned_end"),
         ({"role": ""}, "role"),
         ({"person": 999999}, "person"),
     ],
@@ -215,6 +215,61 @@ def test_rotation_filters(api_as, viewer):
 def test_viewer_cannot_write_rotations(api_as, viewer):
     response = api_as(viewer).post("/api/v1/rotations/", {})
     assert response.status_code == 403
+    assert response.json()["detail"] == "You need the manager role to plan rotations."
+
+
+WRITE_MESSAGES = {
+    "projects": "You need the manager role to create or edit projects.",
+    "targets": "You need the manager role to edit targets.",
+    "rotations": "You need the manager role to plan rotations.",
+    "takeaways": "You need the member role to share takeaways.",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(WRITE_MESSAGES))
+def test_a_refused_write_is_a_403_with_the_services_words_before_any_input_check(
+    api_as, viewer, kind
+):
+    """Empty or nonsense input from someone who may not write is a 403, never a 400."""
+    rows = {
+        "projects": ProjectFactory,
+        "targets": TargetFactory,
+        "rotations": RotationFactory,
+        "takeaways": TakeawayFactory,
+    }
+    obj = rows[kind]()
+    api = api_as(viewer)
+    for response in (
+        api.post(f"/api/v1/{kind}/", {}),
+        api.post(f"/api/v1/{kind}/", {"start": "nonsense", "name": ""}),
+        api.patch(f"/api/v1/{kind}/{obj.pk}/", {"allocation": "lots"}),
+        api.put(f"/api/v1/{kind}/{obj.pk}/", {}),
+    ):
+        assert response.status_code == 403, response.content
+        assert response.json()["detail"] == WRITE_MESSAGES[kind]
+    if kind != "projects":  # projects are archived, not deleted (405)
+        response = api.delete(f"/api/v1/{kind}/{obj.pk}/")
+        assert response.status_code == 403
+        assert response.json()["detail"] == WRITE_MESSAGES[kind]
+        assert type(obj).objects.filter(pk=obj.pk).exists()
+
+
+def test_actions_refuse_with_the_services_words_before_any_input_check(api_as, member):
+    project, target = ProjectFactory(), TargetFactory()
+    api = api_as(member)
+    response = api.post(f"/api/v1/projects/{project.pk}/phase/", {})
+    assert response.status_code == 403
+    assert response.json()["detail"] == "You need the manager role to change a project's phase."
+    response = api.post(f"/api/v1/targets/{target.pk}/move/", {"direction": "sideways"})
+    assert response.status_code == 403
+    assert response.json()["detail"] == "You need the manager role to edit targets."
+
+
+def test_someone_elses_takeaway_is_refused_with_the_services_words(api_as, member):
+    other = TakeawayFactory()
+    response = api_as(member).patch(f"/api/v1/takeaways/{other.pk}/", {"title": "Mine"})
+    assert response.status_code == 403
+    assert response.json()["detail"] == "You can only change your own takeaways."
 
 
 def test_takeaway_round_trip_and_ownership(api_as, member):

@@ -306,6 +306,61 @@ def test_overlapping_rotations_of_one_person_on_one_project_are_refused(manager)
     )
 
 
+@pytest.mark.parametrize(
+    "start, end, overlaps",
+    [
+        (-20, -11, False),  # wholly before, ends the day before the other starts
+        (-20, -10, True),  # ends on the day the other starts
+        (-20, 0, True),
+        (-5, 5, True),  # inside
+        (20, 30, True),  # starts on the day the other ends
+        (21, 30, False),  # wholly after, starts the day after the other ends
+        (-30, 40, True),  # around
+    ],
+)
+def test_rotation_overlap_boundaries(manager, start, end, overlaps):
+    """The other rotation runs from day -10 to day 20; days are inclusive."""
+    existing = RotationFactory(start=days(-10), planned_end=days(20))
+    kwargs = {"project": existing.project, "person": existing.person, "role": "DS"}
+    if overlaps:
+        with pytest.raises(ValidationError) as error:
+            services.rotation_create(
+                actor=manager, start=days(start), planned_end=days(end), **kwargs
+            )
+        assert "rotations may not overlap" in error.value.message_dict["start"][0]
+    else:
+        rotation = services.rotation_create(
+            actor=manager, start=days(start), planned_end=days(end), **kwargs
+        )
+        # Moving it the other way keeps the same rule on update.
+        services.rotation_update(
+            rotation=rotation, actor=manager, start=days(start), planned_end=days(end)
+        )
+    assert Rotation.objects.count() == (1 if overlaps else 2)
+
+
+def test_a_rotation_moved_wholly_before_another_on_update_is_accepted(manager):
+    existing = RotationFactory(start=days(10), planned_end=days(20))
+    later = RotationFactory(
+        project=existing.project, person=existing.person, start=days(30), planned_end=days(40)
+    )
+    services.rotation_update(rotation=later, actor=manager, start=days(0), planned_end=days(9))
+    later.refresh_from_db()
+    assert (later.start, later.planned_end) == (days(0), days(9))
+    with pytest.raises(ValidationError):
+        services.rotation_update(rotation=later, actor=manager, planned_end=days(10))
+
+
+def test_an_ended_rotation_lying_before_another_is_accepted(manager):
+    """Its actual end counts, not the later planned end."""
+    existing = RotationFactory(start=days(10), planned_end=days(20))
+    services.rotation_create(
+        actor=manager, project=existing.project, person=existing.person, role="DS",
+        start=days(0), planned_end=days(30), actual_end=days(9),
+    )  # fmt: skip
+    assert Rotation.objects.count() == 2
+
+
 def test_open_ended_rotation_overlaps_everything_after_it(manager):
     existing = RotationFactory(start=days(-10), planned_end=None)
     with pytest.raises(ValidationError):
@@ -350,8 +405,32 @@ def test_placeholder_is_demand_until_filled(manager):
 
 
 def test_member_cannot_plan_rotations(member):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied) as error:
         services.rotation_create(actor=member, project=ProjectFactory(), role="DS", start=TODAY)
+    assert str(error.value) == "You need the manager role to plan rotations."
+    rotation = RotationFactory()
+    for write in (
+        lambda: services.rotation_update(rotation=rotation, actor=member, role="X"),
+        lambda: services.rotation_delete(rotation=rotation, actor=member),
+    ):
+        with pytest.raises(PermissionDenied) as error:
+            write()
+        assert str(error.value) == "You need the manager role to plan rotations."
+    assert Rotation.objects.filter(pk=rotation.pk, role=rotation.role).exists()
+
+
+@pytest.mark.parametrize("allocation, accepted", [(0, False), (1, True), (100, True), (101, False)])
+def test_rotation_allocation_boundaries(manager, allocation, accepted):
+    kwargs = {"actor": manager, "project": ProjectFactory(), "person": UserFactory(),
+              "role": "DS", "start": TODAY, "allocation": allocation}  # fmt: skip
+    if accepted:
+        assert services.rotation_create(**kwargs).allocation == allocation
+    else:
+        with pytest.raises(ValidationError) as error:
+            services.rotation_create(**kwargs)
+        assert error.value.message_dict == {
+            "allocation": ["Allocation is a percentage from 1 to 100."]
+        }
 
 
 def test_team_is_current_rotations_and_members():

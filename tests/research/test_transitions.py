@@ -1,9 +1,24 @@
-"""The move menus' order: the default choice never sends an idea backwards."""
+"""The idea status table, pinned literally, and the move menus' order."""
 
 import pytest
 
 from research.models import Status
-from research.transitions import allowed_statuses, move_choices
+from research.transitions import IDEA_TRANSITIONS, REASON_REQUIRED, allowed_statuses, move_choices
+
+# Written out by hand: a test that read the table under test would agree with any change.
+IDEA_TABLE = {
+    "proposed": {"exploring", "dropped"},
+    "exploring": {"proposed", "prototyping", "dropped"},
+    "prototyping": {"exploring", "shortlisted", "dropped"},
+    "shortlisted": {"prototyping", "promoted", "dropped"},
+    "promoted": {"shortlisted"},
+    "dropped": {"proposed", "exploring"},
+}
+
+
+def test_the_idea_status_table_is_exactly_this():
+    assert {start: set(targets) for start, targets in IDEA_TRANSITIONS.items()} == IDEA_TABLE
+    assert set(REASON_REQUIRED) == {"dropped"}
 
 
 @pytest.mark.parametrize(

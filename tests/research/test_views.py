@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from research.models import Board, Idea, Reading, Status, Task
-from research.transitions import IDEA_TRANSITIONS
 from tests.factories import BoardFactory, IdeaFactory, MetricFactory, ProjectFactory, UserFactory
+from tests.research.test_transitions import IDEA_TABLE
 
 pytestmark = pytest.mark.django_db
 
@@ -245,9 +245,7 @@ def test_board_list_for_unknown_project_is_404(client, viewer):
     assert response.status_code == 404
 
 
-ALLOWED_MOVES = [
-    (start, to) for start, targets in IDEA_TRANSITIONS.items() for to in sorted(targets)
-]
+ALLOWED_MOVES = [(start, to) for start, targets in IDEA_TABLE.items() for to in sorted(targets)]
 
 
 @pytest.mark.parametrize("channel", ["ui", "api"])

@@ -1,0 +1,74 @@
+"""Helpers the research services share: bounded numbers, storable text, active owners, the
+update save."""
+
+import math
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
+
+# Readings, baselines and targets are bounded well inside a float's range, so differences
+# and percentages of them stay finite (JSON has no infinity).
+MAX_ABS_VALUE = 1e15
+TOO_LARGE = f"Enter a number between -{MAX_ABS_VALUE:,.0f} and {MAX_ABS_VALUE:,.0f}."
+NOT_FINITE = "Enter a finite number (not NaN or infinity)."
+
+
+def number_parse(value) -> tuple[float | None, str]:
+    """``(float, "")`` for a usable number, else ``(None, message)``."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None, "Enter a number."
+    try:
+        number = float(value)
+    except OverflowError:  # a JSON integer with hundreds of digits
+        return None, NOT_FINITE
+    if not math.isfinite(number):
+        return None, NOT_FINITE
+    if abs(number) > MAX_ABS_VALUE:
+        return None, TOO_LARGE
+    return number, ""
+
+
+def finite(value, field: str) -> float:
+    """A finite, bounded float from ``value``, or a ValidationError on ``field``."""
+    number, message = number_parse(value)
+    if message:
+        raise ValidationError({field: message})
+    return number
+
+
+# PostgreSQL text (and jsonb, where activity events copy the changes) cannot hold NUL: storing
+# one is a database error, a 500. Every form and the single-reading API already refuse it with
+# this validator (Django and DRF put it on every CharField); the services apply the same one,
+# so the bulk paths, the CSV import and any other caller get the same field message.
+_prohibit_nul = ProhibitNullCharactersValidator()
+
+
+def nul_message(value) -> str:
+    """``""`` when ``value`` can be stored as text, else the message refusing its NUL."""
+    try:
+        _prohibit_nul(value)
+    except ValidationError as error:
+        return error.messages[0]
+    return ""
+
+
+def refuse_nul(**values) -> None:
+    """Refuse every keyword whose text holds a NUL character, as a message on that field."""
+    errors = {field: message for field, value in values.items() if (message := nul_message(value))}
+    if errors:
+        raise ValidationError(errors)
+
+
+def require_active(owner: User | None, field: str = "owner") -> None:
+    """People who can no longer sign in cannot be handed ideas or tasks."""
+    if owner is not None and not owner.is_active:
+        raise ValidationError({field: "Choose someone whose account is active."})
+
+
+def save_changed(instance, changed: dict) -> None:
+    """Save only the fields that changed (and ``updated_at`` where the model keeps one)."""
+    fields = list(changed)
+    if any(field.name == "updated_at" for field in instance._meta.concrete_fields):
+        fields.append("updated_at")
+    instance.save(update_fields=fields)
