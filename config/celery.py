@@ -1,7 +1,8 @@
 """The Celery application.
 
-Tasks are discovered in each app's ``tasks.py``. Without ``REDIS_URL`` the settings make
-every task run eagerly in-process, so the embedded default needs no broker.
+Tasks are discovered in each app's ``tasks.py`` (and the durable-work sweep in
+``core.durable``). Without ``REDIS_URL`` the settings make every task run eagerly in-process,
+so the embedded default needs no broker.
 """
 
 import os
@@ -13,7 +14,42 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("tandem")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+app.conf.imports = ("core.durable",)
+
+# A broker that does not answer must not hold a web request: prompts are best effort (the
+# work is a row that the sweep runs), so one publish is bounded to about a second. Without a
+# socket timeout, a Redis that accepts connections but never answers hangs the publish for
+# ever; redis-py would retry a refused connection for longer than a request should wait.
+BROKER_TIMEOUT_SECONDS = 0.5
+app.conf.broker_connection_timeout = BROKER_TIMEOUT_SECONDS
+app.conf.broker_transport_options = {
+    "socket_connect_timeout": BROKER_TIMEOUT_SECONDS,
+    # Synchronous commands only (a publish, an ack): the worker's blocking BRPOP is read by
+    # its event loop once the socket is readable, so it is not cut short by this.
+    "socket_timeout": BROKER_TIMEOUT_SECONDS,
+}
+# A retry only helps with a pooled connection that went stale (Redis restarted): two quick
+# ones, at most 0.2 s of waiting between them.
+app.conf.task_publish_retry = True
+app.conf.task_publish_retry_policy = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.1,
+    "interval_max": 0.2,
+}
+
+# How often beat runs the durable-work sweep; tests shorten it.
+DURABLE_SWEEP_SECONDS = float(os.environ.get("DURABLE_SWEEP_SECONDS", "60"))
 
 # The beat schedule: the one place that says what runs periodically. One comment per entry.
 # Later slices add entries here (e.g. the weekly digest, flag escalation).
-app.conf.beat_schedule = {}
+app.conf.beat_schedule = {
+    # Runs every row of durable work whose prompt was lost (broker down at commit, a worker
+    # that died): takeaway requests today, digests and webhook deliveries next. A sweep that
+    # waited in the queue longer than one interval is dropped: the next one does its work.
+    "durable-sweep": {
+        "task": "durable_sweep",
+        "schedule": DURABLE_SWEEP_SECONDS,
+        "options": {"expires": DURABLE_SWEEP_SECONDS},
+    },
+}

@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_datetime
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 
 from core.dates import to_utc
 
@@ -34,11 +35,15 @@ class IdChoiceFilter(django_filters.ModelChoiceFilter):
     about ids of rows that do not exist."""
 
     field_class = _IdOrObjectField
+    # The schema says which ids are taken (those a bigint can hold); others are a 400.
+    schema_hints = {"minimum": -(2**63), "maximum": 2**63 - 1}
 
 
 # Years a date filter accepts: outside them, converting to UTC (or adding a week) can leave
 # Python's date range, which would be a 500 instead of a 400.
 FILTER_YEARS = (1900, 9998)
+# The same years as a pattern on the text, so the schema states the bound the server keeps.
+_FILTER_YEAR_PATTERN = r"^(19[0-9]{2}|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])-"
 
 
 def _check_filter_year(value):
@@ -73,9 +78,72 @@ class BoundedDateFilter(django_filters.DateFilter):
     """A date filter that answers a year outside 1900 to 9998 with a 400."""
 
     field_class = _BoundedDateField
+    schema_hints = {"pattern": _FILTER_YEAR_PATTERN}
 
 
 class BoundedIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
     """An ISO 8601 date-time filter that answers a year outside 1900 to 9998 with a 400."""
 
     field_class = _BoundedIsoDateTimeField
+    schema_hints = {"pattern": _FILTER_YEAR_PATTERN}
+
+
+class _StrictBooleanField(forms.Field):
+    """``true`` or ``false`` (any case), as the schema's boolean says; empty means any."""
+
+    def to_python(self, value):
+        text = (value or "").strip().lower() if isinstance(value, str) else value
+        if text in (None, ""):
+            return None
+        if text in ("true", "false"):
+            return text == "true"
+        raise ValidationError("Enter true or false.", code="invalid")
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    """A yes/no filter that answers anything but ``true``/``false`` with a 400.
+
+    django-filter's own takes ``1``, ``0`` and ignores other values, so ``?done=-58800``
+    listed everything while the schema promised a boolean.
+    """
+
+    field_class = _StrictBooleanField
+
+
+def _takes_many(filter_field) -> bool:
+    field_class = getattr(filter_field, "field_class", None)
+    return isinstance(field_class, type) and issubclass(
+        field_class, forms.MultipleChoiceField | forms.ModelMultipleChoiceField
+    )
+
+
+class FilterSchema(DjangoFilterExtension):
+    """The schema of filter parameters says what the filters above really accept.
+
+    - An empty value means no filtering: HTML filter forms send every field, empty ones as
+      ``?since=&owner=``, django-filter ignores them, and the API shares those FilterSets,
+      so ``?since=`` lists everything there too (``allowEmptyValue``). Multiple-choice
+      filters refuse an empty choice, so they are left as they are.
+    - A filter's ``schema_hints`` (the id range of :class:`IdChoiceFilter`, the years of the
+      date filters) are added to its parameter's schema.
+
+    Registered with drf-spectacular by being defined; it outranks the stock django-filter
+    extension it extends.
+    """
+
+    priority = 1
+
+    def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
+        parameters = super().resolve_filter_field(
+            auto_schema, model, filterset_class, field_name, filter_field
+        )
+        for parameter in parameters:
+            if parameter.get("in") != "query":
+                continue
+            if not _takes_many(filter_field) and not parameter.get("required"):
+                parameter["allowEmptyValue"] = True
+            parameter["schema"] = {
+                **parameter.get("schema", {}),
+                **getattr(filter_field, "schema_hints", {}),
+            }
+        return parameters

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from accounts.models import person_label
+from core.durable import DurableWork
 
 
 class Phase(models.TextChoices):
@@ -169,9 +170,10 @@ class Rotation(models.Model):
         ],
         help_text=f"Percent of the person's time, {MIN_ALLOCATION} to {MAX_ALLOCATION}.",
     )
-    takeaway_requested_at = models.DateTimeField(null=True, blank=True)
-    takeaway_email_sent_at = models.DateTimeField(
-        null=True, blank=True, help_text="Claimed once, so the request email goes out once."
+    takeaway_requested_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the person was asked for a takeaway (the email: TakeawayRequest).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -221,6 +223,25 @@ class Rotation(models.Model):
     def end(self):
         """When the rotation ends: the actual end if set, else the planned one (may be None)."""
         return self.actual_end or self.planned_end
+
+
+class TakeawayRequest(DurableWork):
+    """The email asking the person of a rotation ended by a release for a takeaway.
+
+    Durable work (:mod:`core.durable`): written in the release's transaction, sent exactly
+    once by ``services.takeaway_request_send`` through its prompt task or the sweep. A
+    rotation ended by a second release (after it was reopened) gets a second request.
+    """
+
+    rotation = models.ForeignKey(
+        Rotation, on_delete=models.CASCADE, related_name="takeaway_requests"
+    )
+
+    class Meta(DurableWork.Meta):
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Takeaway request for {self.rotation} ({self.get_status_display()})"
 
 
 class Takeaway(models.Model):

@@ -4,20 +4,18 @@ Services prompt them by name (``core.queue.enqueue_on_commit``), never by import
 module may import the services and no cycle hides inside a function.
 """
 
-from smtplib import SMTPException
-
 from celery import shared_task
 
-from .services import rotation_send_takeaway_request
+from core.durable import durable_prompt
+
+from .models import TakeawayRequest
 
 
-@shared_task(
-    name="rotation_request_takeaway",
-    acks_late=True,
-    autoretry_for=(SMTPException, OSError),
-    retry_backoff=True,
-    max_retries=5,
-)
-def rotation_request_takeaway(rotation_id: int) -> bool:
-    """Email the person whose rotation ended asking for a takeaway (at most once)."""
-    return rotation_send_takeaway_request(rotation_id=rotation_id)
+@shared_task(name="takeaway_request_send", bind=True, acks_late=True, ignore_result=True)
+def takeaway_request_send(self, request_id: int) -> str:
+    """Send the takeaway request ``request_id`` now, unless it was sent or is being sent.
+
+    Only a prompt: the row is the work (``core.durable``); the sweep sends it if this task is
+    lost. Transient failures are retried with the row's backoff, a bounded number of times.
+    """
+    return durable_prompt(self, TakeawayRequest, request_id)

@@ -15,8 +15,8 @@ from .rotations import (
     ROTATION_EDITABLE_FIELDS,
     rotation_create,
     rotation_delete,
-    rotation_send_takeaway_request,
     rotation_update,
+    takeaway_request_send,
 )
 from .takeaways import TAKEAWAY_EDITABLE_FIELDS, takeaway_create, takeaway_delete, takeaway_update
 from .targets import (
@@ -39,10 +39,10 @@ __all__ = [
     "project_update",
     "rotation_create",
     "rotation_delete",
-    "rotation_send_takeaway_request",
     "rotation_update",
     "takeaway_create",
     "takeaway_delete",
+    "takeaway_request_send",
     "takeaway_update",
     "target_create",
     "target_delete",

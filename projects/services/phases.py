@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from activity.models import EventType
 from activity.services import activity_record
 from core.exceptions import Conflict
-from core.queue import enqueue_on_commit
+from core.durable import durable_create
 from core.registries import gate_problems
 from core.services import apply_changes, check_date_range, full_clean, refuse_unknown_fields
 
@@ -22,6 +22,7 @@ from ..models import (
     PhaseChange,
     Project,
     Rotation,
+    TakeawayRequest,
 )
 from ..permissions import require_change_phase, require_manage_projects
 from ..transitions import PHASE_TRANSITIONS
@@ -136,7 +137,12 @@ def project_update(*, project: Project, actor: User, **changes: Any) -> Project:
 
 
 def _end_active_rotations(*, project: Project, actor: User, on: datetime.date) -> int:
-    """End every rotation active on ``on`` that day and ask each person for a takeaway."""
+    """End every rotation active on ``on`` that day and ask each person for a takeaway.
+
+    The request is a :class:`TakeawayRequest` row written in the release's transaction
+    (durable work): its email is prompted once the release commits and, if that prompt is
+    lost, sent by the sweep; never for a rolled-back release, never twice.
+    """
     active = list(
         Rotation.objects.select_for_update(of=("self",))
         .filter(project=project, start__lte=on, actual_end__isnull=True)
@@ -144,10 +150,12 @@ def _end_active_rotations(*, project: Project, actor: User, on: datetime.date) -
         .select_related("person")
     )
     now = timezone.now()
+    requests = []
     for rotation in active:
         rotation.actual_end = on
         if rotation.person_id is not None:
             rotation.takeaway_requested_at = now
+            requests.append(TakeawayRequest(rotation=rotation))
         rotation.save(update_fields=["actual_end", "takeaway_requested_at", "updated_at"])
         activity_record(
             actor=actor,
@@ -157,8 +165,6 @@ def _end_active_rotations(*, project: Project, actor: User, on: datetime.date) -
             data={"actual_end": on.isoformat(), "reason": "project released"},
         )
         if rotation.person_id is not None:
-            # The email is sent once the release is committed, never for a rolled-back one.
-            enqueue_on_commit("rotation_request_takeaway", rotation.pk)
             activity_record(
                 actor=actor,
                 event=EventType.TAKEAWAY_REQUESTED,
@@ -166,6 +172,7 @@ def _end_active_rotations(*, project: Project, actor: User, on: datetime.date) -
                 project=project,
                 data={"person": rotation.person_id},
             )
+    durable_create(requests)
     return len(active)
 
 

@@ -11,11 +11,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import person_label
 from activity.models import EventType
 from activity.services import activity_record
+from core.durable import register_durable
 from core.services import (
     apply_changes,
     check_date_range,
@@ -24,7 +24,7 @@ from core.services import (
     refuse_unknown_fields,
 )
 
-from ..models import MAX_ALLOCATION, Project, Rotation
+from ..models import MAX_ALLOCATION, Project, Rotation, TakeawayRequest
 from ..permissions import require_plan_rotations
 
 ROTATION_EDITABLE_FIELDS = ("person", "role", "start", "planned_end", "actual_end", "allocation")
@@ -168,36 +168,30 @@ def rotation_delete(*, rotation: Rotation, actor: User) -> None:
     rotation.delete()
 
 
-def rotation_send_takeaway_request(*, rotation_id: int) -> bool:
-    """Send the "what did you learn?" email for an ended rotation, at most once.
+def takeaway_request_send(request: TakeawayRequest) -> None:
+    """Email the person of the request's ended rotation asking for a takeaway.
 
-    The row is claimed first (``takeaway_email_sent_at`` set where it was empty); only the
-    claimer sends, so a task that runs twice sends once. If sending fails the claim is
-    released and the error propagates, so the task's retry sends it later.
+    The handler of the ``TakeawayRequest`` durable work: :mod:`core.durable` calls it on a
+    row it claimed and marks the row done after it returns, so each request is mailed once.
+    An SMTP or connection error propagates (an ``OSError``: retried with backoff).
     """
-    claimed = Rotation.objects.filter(
-        pk=rotation_id,
-        person__isnull=False,
-        takeaway_requested_at__isnull=False,
-        takeaway_email_sent_at__isnull=True,
-    ).update(takeaway_email_sent_at=timezone.now())
-    if not claimed:
-        return False
-    rotation = Rotation.objects.select_related("person", "project").get(pk=rotation_id)
+    rotation = Rotation.objects.select_related("person", "project").get(pk=request.rotation_id)
+    if rotation.person is None or not rotation.person.email:
+        return  # nobody to write to (the person was removed from it): nothing to do
     link = f"{settings.SITE_URL}{reverse('projects:takeaway-create')}?rotation={rotation.pk}"
     name = person_label(rotation.person)
-    try:
-        mail.send_mail(
-            subject=f"What did you learn on {rotation.project.name}?",
-            message=(
-                f"Hi {name},\n\n{rotation.project.name} was released and your rotation as "
-                f"{rotation.role} has ended. Please share a takeaway for the data team:\n\n"
-                f"{link}\n\nTandem"
-            ),
-            from_email=None,
-            recipient_list=[rotation.person.email],
-        )
-    except Exception:
-        Rotation.objects.filter(pk=rotation_id).update(takeaway_email_sent_at=None)
-        raise
-    return True
+    mail.send_mail(
+        subject=f"What did you learn on {rotation.project.name}?",
+        message=(
+            f"Hi {name},\n\n{rotation.project.name} was released and your rotation as "
+            f"{rotation.role} has ended. Please share a takeaway for the data team:\n\n"
+            f"{link}\n\nTandem"
+        ),
+        from_email=None,
+        recipient_list=[rotation.person.email],
+    )
+
+
+register_durable(
+    model=TakeawayRequest, handler=takeaway_request_send, task_name="takeaway_request_send"
+)

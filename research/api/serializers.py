@@ -7,6 +7,7 @@ ingestion) live in ``research.services``; these only parse and render.
 from datetime import UTC, datetime
 
 from django.contrib.auth.models import User
+from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -14,7 +15,18 @@ from accounts.models import person_label
 from projects.models import Project
 
 from ..models import Board, Direction, Idea, Maturity, Metric, Reading, Status, Task
+from ..services.readings import MAX_ID
 from ..transitions import allowed_statuses
+
+
+class TextField(serializers.CharField):
+    """Text input that is a JSON string, as the schema says (DRF's CharField also takes a
+    number and stores its digits)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 def _active_people():
@@ -22,7 +34,17 @@ def _active_people():
     return User.objects.filter(is_active=True)
 
 
-class MetricSerializer(serializers.ModelSerializer):
+class _TextModelSerializer(serializers.ModelSerializer):
+    """A ModelSerializer whose text fields take only strings (see :class:`TextField`)."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: TextField,
+        models.TextField: TextField,
+    }
+
+
+class MetricSerializer(_TextModelSerializer):
     """A board's metric; ``best_idea``/``best_value`` name the board's leading idea on it."""
 
     best_idea = serializers.SerializerMethodField()
@@ -53,8 +75,8 @@ class MetricSerializer(serializers.ModelSerializer):
 
 
 class MetricUpdateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100, required=False)
-    unit = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    name = TextField(max_length=100, required=False)
+    unit = TextField(max_length=30, required=False, allow_blank=True)
     direction = serializers.ChoiceField(choices=Direction.choices, required=False)
     baseline = serializers.FloatField(required=False)
     target = serializers.FloatField(required=False, allow_null=True)
@@ -63,8 +85,8 @@ class MetricUpdateSerializer(serializers.Serializer):
 class MetricInputSerializer(serializers.Serializer):
     """A metric defined together with a new board."""
 
-    name = serializers.CharField(max_length=100)
-    unit = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    name = TextField(max_length=100)
+    unit = TextField(max_length=30, required=False, allow_blank=True, default="")
     direction = serializers.ChoiceField(choices=Direction.choices, default=Direction.HIGHER)
     baseline = serializers.FloatField()
     target = serializers.FloatField(required=False, allow_null=True, default=None)
@@ -102,15 +124,15 @@ class BoardCreateSerializer(serializers.Serializer):
     """A new board; ``primary_metric`` optionally creates its primary metric at once."""
 
     project = serializers.SlugRelatedField(slug_field="slug", queryset=Project.objects.all())
-    title = serializers.CharField(max_length=200)
-    question = serializers.CharField(required=False, allow_blank=True, default="")
+    title = TextField(max_length=200)
+    question = TextField(required=False, allow_blank=True, default="")
     gain_bar = serializers.FloatField(required=False, default=2.0, min_value=0, max_value=10000)
     primary_metric = MetricInputSerializer(required=False)
 
 
 class BoardUpdateSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200, required=False)
-    question = serializers.CharField(required=False, allow_blank=True)
+    title = TextField(max_length=200, required=False)
+    question = TextField(required=False, allow_blank=True)
     gain_bar = serializers.FloatField(required=False, min_value=0, max_value=10000)
     primary_metric = serializers.PrimaryKeyRelatedField(
         queryset=Metric.objects.all(), required=False
@@ -137,7 +159,7 @@ class ProgressSerializer(serializers.Serializer):
     is_best = serializers.BooleanField()
 
 
-class TaskSerializer(serializers.ModelSerializer):
+class TaskSerializer(_TextModelSerializer):
     """An engineering task of a promoted idea."""
 
     class Meta:
@@ -148,7 +170,7 @@ class TaskSerializer(serializers.ModelSerializer):
 
 
 class TaskUpdateSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200, required=False)
+    title = TextField(max_length=200, required=False)
     owner = serializers.PrimaryKeyRelatedField(queryset=_active_people(), required=False)
     done = serializers.BooleanField(required=False)
 
@@ -238,21 +260,21 @@ def _iso(moment: datetime) -> str:
 
 class IdeaCreateSerializer(serializers.Serializer):
     board = serializers.PrimaryKeyRelatedField(queryset=Board.objects.all())
-    title = serializers.CharField(max_length=200)
-    hypothesis = serializers.CharField(required=False, allow_blank=True, default="")
+    title = TextField(max_length=200)
+    hypothesis = TextField(required=False, allow_blank=True, default="")
     owner = serializers.PrimaryKeyRelatedField(queryset=_active_people(), required=False)
     maturity = serializers.ChoiceField(choices=Maturity.choices, default=Maturity.IDEA)
 
 
 class IdeaUpdateSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200, required=False)
-    hypothesis = serializers.CharField(required=False, allow_blank=True)
+    title = TextField(max_length=200, required=False)
+    hypothesis = TextField(required=False, allow_blank=True)
     owner = serializers.PrimaryKeyRelatedField(queryset=_active_people(), required=False)
     maturity = serializers.ChoiceField(choices=Maturity.choices, required=False)
 
 
 class TransitionTaskSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
+    title = TextField(max_length=200)
     owner = serializers.PrimaryKeyRelatedField(
         queryset=_active_people(), required=False, allow_null=True
     )
@@ -272,7 +294,13 @@ class TransitionSerializer(serializers.Serializer):
     unless the idea already has some."""
 
     to = StatusField()
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = TextField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why the idea moves. Required (not blank) when ``to`` is ``dropped``: "
+        "without it the answer is a 400 on ``reason``.",
+    )
     tasks = TransitionTaskSerializer(many=True, required=False)
     expected_from = StatusField(
         required=False,
@@ -288,15 +316,18 @@ class ReadingSerializer(serializers.ModelSerializer):
 
 
 class ReadingCreateSerializer(serializers.Serializer):
-    """One reading. ``recorded_at`` defaults to now and may not be in the future;
-    ``source`` defaults to ``api`` (give a training run id to trace it back)."""
+    """One reading. ``recorded_at`` defaults to now and may not be in the future; ``note``
+    defaults to empty and ``source`` to ``api`` (give a training run id to trace it back).
+    Null means the default, as does leaving a field out; a blank ``source`` too."""
 
-    idea = serializers.IntegerField()
-    metric = serializers.IntegerField()
+    idea = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    metric = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     value = serializers.FloatField()
-    recorded_at = serializers.DateTimeField(required=False)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=500)
-    source = serializers.CharField(required=False, max_length=100)
+    recorded_at = serializers.DateTimeField(required=False, allow_null=True)
+    note = TextField(required=False, allow_blank=True, allow_null=True, max_length=500)
+    source = TextField(
+        required=False, allow_blank=True, allow_null=True, max_length=100
+    )
 
 
 class FunnelSerializer(serializers.Serializer):

@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -18,28 +17,46 @@ from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api.exceptions import ErrorSerializer, ValidationErrorSerializer, validation_error_detail
+from core.api.exceptions import ErrorSerializer, validation_error_detail
+from core.api.views import ERRORS_ONE, ERRORS_READ, ERRORS_WRITE, LOOKUP_ANY
 
-from .. import selectors, services
+from .. import filters, selectors, services
 from ..cache import cached_bytes
 from ..models import Idea, Reading
 from ..permissions import require_contribute, require_manage_boards
 from . import serializers as s
 
-ERRORS = {
-    400: OpenApiResponse(ValidationErrorSerializer, description="Invalid input: field messages."),
-    403: OpenApiResponse(
-        ErrorSerializer, description="Not allowed: the message says who may do this."
-    ),
-}
-READ_ERRORS = {404: OpenApiResponse(ErrorSerializer, description="No such object.")}
+# Every answer an operation can give is documented: writes answer 400 (field messages), 401,
+# 403 (the message says who may do this) and 404 for an object that does not exist; lists
+# answer 400 for a bad filter or page parameter and 404 past the last page.
+ERRORS = {k: v for k, v in ERRORS_WRITE.items() if k != 404}  # creates: no object in the path
+READ_ERRORS = ERRORS_ONE
+
+MAX_FUNNEL_WEEKS = 52
+DEFAULT_FUNNEL_WEEKS = 8
 
 SINCE_DAYS = OpenApiParameter(
     "since_days",
-    OpenApiTypes.INT,
+    {"type": "integer", "minimum": 1, "maximum": selectors.MAX_SINCE_DAYS},
     description="Compare the latest value with the value as of this many days ago "
-    "(1 to 365, default 7).",
+    f"(default {selectors.DEFAULT_SINCE_DAYS}).",
 )
+WEEKS = OpenApiParameter(
+    "weeks",
+    {"type": "integer", "minimum": 1, "maximum": MAX_FUNNEL_WEEKS},
+    description=f"How many weeks back (default {DEFAULT_FUNNEL_WEEKS}).",
+)
+
+
+def _whole_number_param(request: Request, name: str, *, default: int, maximum: int) -> int:
+    """Query parameter ``name``: absent is ``default``; else a whole number from 1 to
+    ``maximum``, or a 400 saying so (the schema documents the same range)."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= maximum):
+        raise DrfValidationError({name: [f"Enter a whole number from 1 to {maximum}."]})
+    return int(raw)
 
 
 class _Writes(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -51,6 +68,8 @@ class _Writes(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Generic
     """
 
     http_method_names = ["get", "post", "patch", "head", "options"]
+    # Any path segment reaches the view, so a malformed id is the documented JSON 404.
+    lookup_value_regex = LOOKUP_ANY
     write_check = staticmethod(require_contribute)
 
     def initial(self, request: Request, *args, **kwargs) -> None:
@@ -60,7 +79,9 @@ class _Writes(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Generic
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List boards", parameters=[]),
+    list=extend_schema(
+        summary="List boards", responses={200: s.BoardSerializer(many=True), **ERRORS_READ}
+    ),
     retrieve=extend_schema(summary="A board", responses={200: s.BoardSerializer, **READ_ERRORS}),
 )
 class BoardViewSet(_Writes):
@@ -68,7 +89,7 @@ class BoardViewSet(_Writes):
     Managers create and change them."""
 
     serializer_class = s.BoardSerializer
-    filterset_fields = ["project", "project__slug"]
+    filterset_class = filters.BoardFilter
     ordering_fields = ["title", "created_at"]
     write_check = staticmethod(require_manage_boards)
 
@@ -98,14 +119,16 @@ class BoardViewSet(_Writes):
 
     @extend_schema(
         summary="The board's funnel: active ideas per status at the end of each week",
-        parameters=[OpenApiParameter("weeks", OpenApiTypes.INT, description="1 to 52, default 8")],
-        responses={200: s.FunnelSerializer, **READ_ERRORS},
+        parameters=[WEEKS],
+        responses={200: s.FunnelSerializer, 400: ERRORS_READ[400], **READ_ERRORS},
     )
     @action(detail=True, methods=["get"])
     def funnel(self, request: Request, pk=None) -> Response:
         board = self.get_object()
-        weeks = selectors.since_days_parse(request.query_params.get("weeks"), default=8)
-        return Response(selectors.board_funnel(board, weeks=min(weeks, 52)))
+        weeks = _whole_number_param(
+            request, "weeks", default=DEFAULT_FUNNEL_WEEKS, maximum=MAX_FUNNEL_WEEKS
+        )
+        return Response(selectors.board_funnel(board, weeks=weeks))
 
     @staticmethod
     def _valid(serializer_class, data) -> dict:
@@ -115,14 +138,16 @@ class BoardViewSet(_Writes):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List metrics"),
+    list=extend_schema(
+        summary="List metrics", responses={200: s.MetricSerializer(many=True), **ERRORS_READ}
+    ),
     retrieve=extend_schema(summary="A metric", responses={200: s.MetricSerializer, **READ_ERRORS}),
 )
 class MetricViewSet(_Writes):
     """Metrics of boards, each with the board's best idea on it. Managers write."""
 
     serializer_class = s.MetricSerializer
-    filterset_fields = ["board"]
+    filterset_class = filters.MetricFilter
     ordering_fields = ["name", "id"]
     write_check = staticmethod(require_manage_boards)
 
@@ -170,11 +195,15 @@ class MetricViewSet(_Writes):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List ideas with progress", parameters=[SINCE_DAYS]),
+    list=extend_schema(
+        summary="List ideas with progress",
+        parameters=[SINCE_DAYS],
+        responses={200: s.IdeaSerializer(many=True), **ERRORS_READ},
+    ),
     retrieve=extend_schema(
         summary="An idea with progress",
         parameters=[SINCE_DAYS],
-        responses={200: s.IdeaSerializer, **READ_ERRORS},
+        responses={200: s.IdeaSerializer, 400: ERRORS_READ[400], **READ_ERRORS},
     ),
 )
 class IdeaViewSet(_Writes):
@@ -182,21 +211,19 @@ class IdeaViewSet(_Writes):
     ``since_days`` ago, change, relative gain over the baseline and the gain bar."""
 
     serializer_class = s.IdeaSerializer
-    filterset_fields = [
-        "board",
-        "board__project",
-        "board__project__slug",
-        "status",
-        "owner",
-        "maturity",
-    ]
+    filterset_class = filters.IdeaFilter
     ordering_fields = ["position", "created_at", "updated_at", "title"]
 
     def get_queryset(self):
         return selectors.idea_list()
 
     def _since_days(self) -> int:
-        return selectors.since_days_parse(self.request.query_params.get("since_days"))
+        return _whole_number_param(
+            self.request,
+            "since_days",
+            default=selectors.DEFAULT_SINCE_DAYS,
+            maximum=selectors.MAX_SINCE_DAYS,
+        )
 
     def _render(self, ideas: list[Idea]) -> list[dict] | dict:
         progress = selectors.progress_by_idea(
@@ -278,7 +305,10 @@ class IdeaViewSet(_Writes):
 
 READING_INPUT = PolymorphicProxySerializer(
     component_name="ReadingInput",
-    serializers=[s.ReadingCreateSerializer, s.ReadingCreateSerializer(many=True)],
+    serializers=[
+        s.ReadingCreateSerializer,
+        s.ReadingCreateSerializer(many=True, min_length=1, max_length=services.MAX_BULK_READINGS),
+    ],
     resource_type_field_name=None,
     many=False,
 )
@@ -301,7 +331,9 @@ def _field_messages(error: Exception) -> dict[str, list[str]]:
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List readings"),
+    list=extend_schema(
+        summary="List readings", responses={200: s.ReadingSerializer(many=True), **ERRORS_READ}
+    ),
     retrieve=extend_schema(
         summary="A reading", responses={200: s.ReadingSerializer, **READ_ERRORS}
     ),
@@ -311,7 +343,7 @@ class ReadingViewSet(_Writes):
     a mistaken one is deleted (its idea's owner or a manager)."""
 
     serializer_class = s.ReadingSerializer
-    filterset_fields = ["idea", "metric", "source"]
+    filterset_class = filters.ReadingFilter
     ordering_fields = ["recorded_at", "id"]
     http_method_names = ["get", "post", "delete", "head", "options"]
 
@@ -320,7 +352,7 @@ class ReadingViewSet(_Writes):
 
     @extend_schema(
         summary="Delete a mistaken reading",
-        responses={204: None, **READ_ERRORS, 403: ERRORS[403]},
+        responses={204: None, **READ_ERRORS},
     )
     def destroy(self, request: Request, pk=None) -> Response:
         services.reading_delete(reading=self.get_object(), actor=request.user)
@@ -344,6 +376,7 @@ class ReadingViewSet(_Writes):
                 resource_type_field_name=None,
             ),
             400: OpenApiResponse(s.ReadingErrorsSerializer, description="What was refused."),
+            401: ERRORS[401],
             403: ERRORS[403],
         },
     )
@@ -365,7 +398,8 @@ class ReadingViewSet(_Writes):
             return Response({"created": created}, status=status.HTTP_201_CREATED)
         serializer = s.ReadingCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        # Null means the default, as in a list.
+        data = {k: v for k, v in serializer.validated_data.items() if v is not None}
         idea_id, metric_id = data.pop("idea"), data.pop("metric")
         idea = selectors.idea_detail().filter(pk=idea_id).first()
         metric = selectors.metric_list().filter(pk=metric_id).first()
@@ -376,20 +410,23 @@ class ReadingViewSet(_Writes):
             errors["metric"] = [f"No metric with id {metric_id}."]
         if errors:
             raise DjangoValidationError(errors)
-        data.setdefault("source", Reading.SOURCE_API)
+        data["source"] = data.get("source") or Reading.SOURCE_API
         reading = services.reading_create(idea=idea, metric=metric, actor=request.user, **data)
         return Response(s.ReadingSerializer(reading).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List engineering tasks"),
+    list=extend_schema(
+        summary="List engineering tasks",
+        responses={200: s.TaskSerializer(many=True), **ERRORS_READ},
+    ),
     retrieve=extend_schema(summary="A task", responses={200: s.TaskSerializer, **READ_ERRORS}),
 )
 class TaskViewSet(_Writes):
     """Engineering tasks that promoted ideas break down into."""
 
     serializer_class = s.TaskSerializer
-    filterset_fields = ["idea", "idea__board", "owner", "done"]
+    filterset_class = filters.TaskFilter
     ordering_fields = ["position", "created_at"]
 
     def get_queryset(self):

@@ -85,18 +85,21 @@ def _parse_item(item, now: datetime, default_source: str) -> tuple[tuple | None,
         value, message = number_parse(raw_value)
         if message:
             errors["value"] = [message]
+    # Optional fields: absent or null take the default (as documented); other types are refused.
     recorded_at = now
-    if item.get("recorded_at") not in (None, ""):
+    if item.get("recorded_at") is not None:
         try:
             recorded_at = _parse_time(item["recorded_at"], now)
         except ValueError as exc:
             errors["recorded_at"] = [str(exc)]
-    note = item.get("note") or ""
+    note = "" if item.get("note") is None else item["note"]
     if not isinstance(note, str) or len(note) > 500:
         errors["note"] = ["Enter text of at most 500 characters."]
     elif message := nul_message(note):
         errors["note"] = [message]
-    source = item.get("source") or default_source
+    source = item.get("source")
+    if source is None or (isinstance(source, str) and not source.strip()):
+        source = default_source  # blank is absent too
     if not isinstance(source, str) or len(source) > 100:
         errors["source"] = ["Enter text of at most 100 characters (e.g. a run id)."]
     elif message := nul_message(source):

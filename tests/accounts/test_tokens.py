@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.models import ApiToken
+from accounts.models import ApiToken, hash_token_key
 from accounts.services import LAST_USED_RESOLUTION, api_token_create, api_token_revoke
 from activity.models import Activity, EventType
 from tests.factories import UserFactory
@@ -188,7 +188,9 @@ def test_a_token_authenticated_request_looks_the_token_up_in_one_query(
     assert response.status_code == 200
     assert response.json()["username"] == member.username
     sql = captured.captured_queries[0]["sql"]
-    assert '"key_hash" = ' in sql and "JOIN" in sql  # the person and profile come along
+    where = sql.split(" WHERE ", 1)[1]
+    assert where.startswith(f'"accounts_apitoken"."key_hash" = \'{hash_token_key(key)}\'')
+    assert "JOIN" in sql  # the person and profile come along
 
 
 # --- the admin ------------------------------------------------------------------------------

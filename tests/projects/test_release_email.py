@@ -2,8 +2,9 @@
 
 import pytest
 
+from core.durable import WorkStatus
 from projects import services
-from projects.models import Phase, Rotation
+from projects.models import Phase, Rotation, TakeawayRequest
 from tests.factories import RotationFactory, UserFactory, project_with_open_gates
 
 
@@ -20,12 +21,14 @@ def test_release_mails_a_takeaway_request_via_the_worker(celery_worker, smtp_inb
     assert messages[0]["To"] == "sam@example.com"
     assert messages[0]["Subject"] == "What did you learn on Churn radar?"
     assert f"rotation={rotation.pk}" in messages[0].get_payload()
-    rotation.refresh_from_db()
-    assert rotation.takeaway_email_sent_at is not None
-    # Running the task again (a redelivery) sends nothing more.
-    from projects.tasks import rotation_request_takeaway
+    request = TakeawayRequest.objects.get(rotation=rotation)
+    assert (request.status, request.attempts) == (WorkStatus.DONE, 1)
+    assert request.done_at is not None
+    # The prompt delivered again (a redelivery) sends nothing more.
+    from projects.tasks import takeaway_request_send
 
-    assert rotation_request_takeaway.delay(rotation.pk).get(timeout=30) is False
+    again = takeaway_request_send.apply_async(args=[request.pk], ignore_result=False)
+    assert again.get(timeout=30) == "skipped"
     assert len(smtp_inbox.messages) == 1
     assert Rotation.objects.get(pk=rotation.pk).actual_end is not None
 

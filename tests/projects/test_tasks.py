@@ -1,4 +1,4 @@
-"""The takeaway request is prompted only once the release commits, by task name.
+"""The takeaway request is durable work, prompted only once the release commits, by name.
 
 Celery runs eagerly here, so enqueuing *is* sending: an email in the outbox before the
 commit would mean the prompt went out inside the transaction. That makes the check
@@ -10,9 +10,10 @@ import logging
 import pytest
 from django.db import transaction
 
+from core.durable import WorkStatus
 from core.queue import enqueue_on_commit
 from projects import services
-from projects.models import Phase, Rotation
+from projects.models import Phase, TakeawayRequest
 from tests.factories import ProjectFactory, RotationFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,24 +29,38 @@ def eager_celery():
     app.conf.task_always_eager = before
 
 
-def test_release_queues_the_takeaway_request_only_after_commit(
+def test_release_writes_the_requests_and_prompts_them_only_after_commit(
     manager, mailoutbox, django_capture_on_commit_callbacks, eager_celery
 ):
     project = ProjectFactory(phase=Phase.IMPLEMENTATION)
-    rotation = RotationFactory(project=project)
+    first = RotationFactory(project=project)
+    second = RotationFactory(project=project, role="Engineer")
+    RotationFactory(project=project, person=None)  # a placeholder: nobody to ask
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.project_change_phase(project=project, to=Phase.RELEASED, actor=manager)
-        # Still inside the transaction: nothing sent, nothing claimed.
+        # Still inside the transaction: the work is written, nothing is sent.
+        rows = list(TakeawayRequest.objects.order_by("rotation_id"))
+        assert [(row.rotation_id, row.status, row.attempts) for row in rows] == [
+            (first.pk, WorkStatus.PENDING, 0),
+            (second.pk, WorkStatus.PENDING, 0),
+        ]
         assert mailoutbox == []
-        assert Rotation.objects.get(pk=rotation.pk).takeaway_email_sent_at is None
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # one prompt per request
     assert mailoutbox == []
-    callbacks[0]()  # the commit
-    assert [message.to for message in mailoutbox] == [[rotation.person.email]]
-    assert Rotation.objects.get(pk=rotation.pk).takeaway_email_sent_at is not None
+    for commit_callback in callbacks:
+        commit_callback()
+    assert sorted(message.to[0] for message in mailoutbox) == sorted(
+        [first.person.email, second.person.email]
+    )
+    assert set(TakeawayRequest.objects.values_list("status", "attempts")) == {
+        (WorkStatus.DONE, 1)
+    }
+    # A prompt delivered again (a redelivery) sends nothing more.
+    callbacks[0]()
+    assert len(mailoutbox) == 2
 
 
-def test_a_rolled_back_release_queues_nothing(
+def test_a_rolled_back_release_writes_and_queues_nothing(
     manager, mailoutbox, django_capture_on_commit_callbacks, eager_celery
 ):
     project = ProjectFactory(phase=Phase.IMPLEMENTATION)
@@ -58,6 +73,7 @@ def test_a_rolled_back_release_queues_nothing(
         services.project_change_phase(project=project, to=Phase.RELEASED, actor=manager)
         raise RuntimeError("rolled back")
     assert callbacks == [] and mailoutbox == []
+    assert not TakeawayRequest.objects.exists()
 
 
 def test_enqueuing_never_fails_the_caller(django_capture_on_commit_callbacks, caplog):

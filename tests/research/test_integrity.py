@@ -54,9 +54,7 @@ def test_single_reading_with_nul_is_refused_on_the_field(api_as, member, setup, 
     assert not Reading.objects.exists()
 
 
-def test_bulk_readings_with_nul_are_refused_per_item_with_the_same_message(
-    api_as, member, setup
-):
+def test_bulk_readings_with_nul_are_refused_per_item_with_the_same_message(api_as, member, setup):
     idea, metric = setup
     good = {"idea": idea.pk, "metric": metric.pk, "value": 0.8, "note": "fine", "source": "r1"}
     items = [good, {**good, "note": NUL}, {**good, "source": NUL}, {**good, "note": "x\x00"}]
@@ -91,7 +89,11 @@ def test_csv_import_with_nul_is_refused_with_its_line_and_the_same_message(
 ):
     idea, _ = setup
     client.force_login(member)
-    text = f"idea,metric,value,{field}\nGradient boosting,AUC,0.8,ok\nGradient boosting,AUC,0.9,{NUL}\n"
+    text = (
+        f"idea,metric,value,{field}\n"
+        "Gradient boosting,AUC,0.8,ok\n"
+        f"Gradient boosting,AUC,0.9,{NUL}\n"
+    )
     upload = SimpleUploadedFile("readings.csv", text.encode(), content_type="text/csv")
     url = reverse("research:board-readings-import", args=[idea.board_id])
     response = client.post(url, {"file": upload})
@@ -121,30 +123,76 @@ def _task(manager):
 
 # (what is written, its field, the call that writes it given a manager)
 WRITES = [
-    ("board title", "title",
-     lambda m: services.board_create(project=ProjectFactory(), title=NUL, actor=m)),
-    ("board question", "question",
-     lambda m: services.board_create(project=ProjectFactory(), title="T", question=NUL, actor=m)),
-    ("board title change", "title", lambda m: services.board_update(board=_board(m), actor=m, title=NUL)),
-    ("board question change", "question",
-     lambda m: services.board_update(board=_board(m), actor=m, question=NUL)),
-    ("metric name", "name",
-     lambda m: services.metric_create(board=_board(m), name=NUL, baseline=0.8, actor=m)),
-    ("metric unit", "unit",
-     lambda m: services.metric_create(board=_board(m), name="AUC", unit=NUL, baseline=0.8, actor=m)),
-    ("metric name change", "name", lambda m: services.metric_update(metric=_metric(m), actor=m, name=NUL)),
-    ("metric unit change", "unit", lambda m: services.metric_update(metric=_metric(m), actor=m, unit=NUL)),
+    (
+        "board title",
+        "title",
+        lambda m: services.board_create(project=ProjectFactory(), title=NUL, actor=m),
+    ),
+    (
+        "board question",
+        "question",
+        lambda m: services.board_create(project=ProjectFactory(), title="T", question=NUL, actor=m),
+    ),
+    (
+        "board title change",
+        "title",
+        lambda m: services.board_update(board=_board(m), actor=m, title=NUL),
+    ),
+    (
+        "board question change",
+        "question",
+        lambda m: services.board_update(board=_board(m), actor=m, question=NUL),
+    ),
+    (
+        "metric name",
+        "name",
+        lambda m: services.metric_create(board=_board(m), name=NUL, baseline=0.8, actor=m),
+    ),
+    (
+        "metric unit",
+        "unit",
+        lambda m: services.metric_create(
+            board=_board(m), name="AUC", unit=NUL, baseline=0.8, actor=m
+        ),
+    ),
+    (
+        "metric name change",
+        "name",
+        lambda m: services.metric_update(metric=_metric(m), actor=m, name=NUL),
+    ),
+    (
+        "metric unit change",
+        "unit",
+        lambda m: services.metric_update(metric=_metric(m), actor=m, unit=NUL),
+    ),
     ("idea title", "title", lambda m: services.idea_create(board=_board(m), title=NUL, actor=m)),
-    ("idea hypothesis", "hypothesis",
-     lambda m: services.idea_create(board=_board(m), title="I", hypothesis=NUL, actor=m)),
-    ("idea title change", "title", lambda m: services.idea_update(idea=_idea(m), actor=m, title=NUL)),
-    ("idea hypothesis change", "hypothesis",
-     lambda m: services.idea_update(idea=_idea(m), actor=m, hypothesis=NUL)),
-    ("reason for dropping", "reason",
-     lambda m: services.idea_transition(idea=_idea(m), to=Status.DROPPED, reason=NUL, actor=m)),
+    (
+        "idea hypothesis",
+        "hypothesis",
+        lambda m: services.idea_create(board=_board(m), title="I", hypothesis=NUL, actor=m),
+    ),
+    (
+        "idea title change",
+        "title",
+        lambda m: services.idea_update(idea=_idea(m), actor=m, title=NUL),
+    ),
+    (
+        "idea hypothesis change",
+        "hypothesis",
+        lambda m: services.idea_update(idea=_idea(m), actor=m, hypothesis=NUL),
+    ),
+    (
+        "reason for dropping",
+        "reason",
+        lambda m: services.idea_transition(idea=_idea(m), to=Status.DROPPED, reason=NUL, actor=m),
+    ),
     ("task title", "title", lambda m: services.task_create(idea=_idea(m), title=NUL, actor=m)),
-    ("task title change", "title", lambda m: services.task_update(task=_task(m), actor=m, title=NUL)),
-]  # fmt: skip
+    (
+        "task title change",
+        "title",
+        lambda m: services.task_update(task=_task(m), actor=m, title=NUL),
+    ),
+]
 
 
 @pytest.mark.parametrize(("written", "field", "write"), WRITES, ids=[w[0] for w in WRITES])
@@ -201,7 +249,7 @@ def _run_at_once(calls: list) -> list[BaseException]:
         try:
             barrier.wait(timeout=30)
             call()
-        except BaseException as error:  # noqa: BLE001 - reported by the test
+        except BaseException as error:  # reported by the test
             failures.append(error)
         finally:
             connection.close()
@@ -241,10 +289,11 @@ def test_ideas_moved_creates_and_reorders_at_once_keep_positions_unique():
     """Moves into a column, creates into it and reorders of it, all at the same moment."""
     manager = UserFactory(role="manager")
     board = BoardFactory()
-    ideas = [
-        services.idea_create(board=board, title=f"Idea {n}", actor=manager) for n in range(8)
+    ideas = [services.idea_create(board=board, title=f"Idea {n}", actor=manager) for n in range(8)]
+    moved = [
+        services.idea_transition(idea=idea, to=Status.EXPLORING, actor=manager)
+        for idea in ideas[:2]
     ]
-    moved = [services.idea_transition(idea=i, to=Status.EXPLORING, actor=manager) for i in ideas[:2]]
     calls = [
         *(
             lambda idea=idea: services.idea_transition(
@@ -301,7 +350,8 @@ def test_the_migration_renumbers_columns_holding_duplicates(db):
     assert [positions[i.pk] for i in (b, c, a, d)] == [1, 2, 3, 4]
     assert [positions[i.pk] for i in kept] == [2, 5]
     assert positions[exploring.pk] == 4
-    assert Counter((i.board_id, i.status, i.position) for i in Idea.objects.all()).most_common(
-        1
-    )[0][1] == 1
+    assert (
+        Counter((i.board_id, i.status, i.position) for i in Idea.objects.all()).most_common(1)[0][1]
+        == 1
+    )
     assert not Activity.objects.exists()  # a repair, not an event
