@@ -324,9 +324,6 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        # TODO(lead): the staffing timeline positions its bars with style="" attributes
-        # (templates/projects/staffing.html); once they are set from static JS, drop this.
-        "style-src-attr": ["'unsafe-inline'"],
         # Pico draws its checkboxes and chevrons with data: SVGs.
         "img-src": [SELF, "data:"],
         "font-src": [SELF],

@@ -376,12 +376,14 @@ def _bar(rotation: Rotation, first: datetime.date, last: datetime.date, span: in
     }
 
 
-_PALETTE = ["#1d4ed8", "#047857", "#b45309", "#7c3aed", "#be123c", "#0e7490", "#4d7c0f", "#a21caf"]
+# Project colours are the classes pc-0 .. pc-7 of static/css/app.css (no inline styles: the
+# Content-Security-Policy refuses them).
+PROJECT_COLOURS = 8
 
 
 def project_colour(project_id: int) -> str:
-    """A stable colour per project (bars also carry the project's name as text)."""
-    return _PALETTE[project_id % len(_PALETTE)]
+    """A stable colour class per project (bars also carry the project's name as text)."""
+    return f"pc-{project_id % PROJECT_COLOURS}"
 
 
 # --- takeaways ------------------------------------------------------------------------

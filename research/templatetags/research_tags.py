@@ -59,7 +59,7 @@ def gain_meter(progress, gain_bar: float) -> str:
     cleared = progress.clears_bar
     return format_html(
         '<span class="gain-mark {}"><span class="gain-track" aria-hidden="true">'
-        '<span class="gain-fill" style="width:{}%"></span><span class="gain-tick"></span>'
+        '<span class="gain-fill" data-width="{}"></span><span class="gain-tick"></span>'
         '</span> <span class="gain-text">{} gain {} {} bar {} %</span></span>',
         "gain-clear" if cleared else "gain-below",
         f"{fill:.0f}",

@@ -11,6 +11,22 @@ document.addEventListener("htmx:responseError", (event) => {
 });
 
 // ===== Projects slice =====
+// Sizes computed by the server (staffing bars, gain meters) come as data-left / data-width in
+// percent, and the timeline's week count as data-weeks; they are set through the CSSOM, since
+// the Content-Security-Policy refuses style attributes in the markup.
+function layOutTimeline() {
+  document.querySelectorAll("table.staffing[data-weeks]").forEach((table) => {
+    table.style.setProperty("--weeks", table.dataset.weeks);
+  });
+  document.querySelectorAll("[data-width]").forEach((element) => {
+    element.style.width = `${element.dataset.width}%`;
+  });
+  document.querySelectorAll("[data-left]").forEach((element) => {
+    element.style.marginLeft = `${element.dataset.left}%`;
+  });
+}
+document.addEventListener("DOMContentLoaded", layOutTimeline);
+document.addEventListener("htmx:afterSettle", layOutTimeline);
 // Staffing timeline: start scrolled so that this week is in view (it opens 12 weeks back).
 function scrollTimelineToThisWeek() {
   document.querySelectorAll(".staffing-scroll").forEach((box) => {
