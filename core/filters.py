@@ -110,6 +110,10 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = _StrictBooleanField
 
 
+# Text without NUL (U+0000), as a JSON Schema pattern.
+NO_NUL_PATTERN = "^[^\\u0000]*$"
+
+
 def _takes_many(filter_field) -> bool:
     field_class = getattr(filter_field, "field_class", None)
     return isinstance(field_class, type) and issubclass(
@@ -126,6 +130,8 @@ class FilterSchema(DjangoFilterExtension):
       filters refuse an empty choice, so they are left as they are.
     - A filter's ``schema_hints`` (the id range of :class:`IdChoiceFilter`, the years of the
       date filters) are added to its parameter's schema.
+    - Text may not hold NUL: Django's form fields refuse it with a 400, so free-text
+      parameters carry a pattern saying so.
 
     Registered with drf-spectacular by being defined; it outranks the stock django-filter
     extension it extends.
@@ -142,8 +148,8 @@ class FilterSchema(DjangoFilterExtension):
                 continue
             if not _takes_many(filter_field) and not parameter.get("required"):
                 parameter["allowEmptyValue"] = True
-            parameter["schema"] = {
-                **parameter.get("schema", {}),
-                **getattr(filter_field, "schema_hints", {}),
-            }
+            schema = {**parameter.get("schema", {}), **getattr(filter_field, "schema_hints", {})}
+            if schema.get("type") == "string" and "enum" not in schema:
+                schema.setdefault("pattern", NO_NUL_PATTERN)
+            parameter["schema"] = schema
         return parameters

@@ -51,8 +51,7 @@ def publish(task_name: str, args: tuple) -> bool:
     except OperationalError as error:
         _broker_down_until = time.monotonic() + BROKER_PAUSE_SECONDS
         logger.error(
-            "The broker did not take %s%r (%s); prompts pause for %ss, the sweep will do the "
-            "work.",
+            "The broker did not take %s%r (%s); prompts pause for %ss, the sweep will do the work.",
             task_name,
             args,
             error,

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from core.admin import ReadOnlyAdmin
 
-from .models import PhaseChange, Project, Rotation, Takeaway, Target
+from .models import PhaseChange, Project, Rotation, Takeaway, TakeawayRequest, Target
 
 
 class ServiceOwnedAdmin(ReadOnlyAdmin):
@@ -41,6 +41,16 @@ class ProjectAdmin(ServiceOwnedAdmin):
     search_fields = ["name", "slug", "summary"]
     list_select_related = ["product_manager"]
     inlines = [TargetInline]
+
+
+@admin.register(TakeawayRequest)
+class TakeawayRequestAdmin(ReadOnlyAdmin):
+    """The takeaway request emails as durable work: pending, sending, done or failed (with
+    the last error), for operators; written only by the release and the durable-work runner."""
+
+    list_display = ["rotation", "status", "attempts", "next_attempt_at", "done_at", "last_error"]
+    list_filter = ["status"]
+    list_select_related = ["rotation__person", "rotation__project"]
 
 
 @admin.register(PhaseChange)

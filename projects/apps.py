@@ -8,6 +8,7 @@ class ProjectsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from core.durable import register_durable
         from core.registries import (
             register_gate,
             register_nav,
@@ -16,11 +17,15 @@ class ProjectsConfig(AppConfig):
             register_ungated,
         )
 
-        from .models import Phase
+        from .models import Phase, TakeawayRequest
         from .seed import seed
-        from .services import gate_needs_a_target
+        from .services import gate_needs_a_target, takeaway_request_send
 
         register_seed(key="projects", seed=seed, order=20)
+        # The "what did you learn?" email of a rotation a release ended: work that must happen.
+        register_durable(
+            model=TakeawayRequest, handler=takeaway_request_send, task_name="takeaway_request_send"
+        )
 
         register_gate(gate_needs_a_target, leaving=Phase.RESEARCH)
         # Archiving is never gated: gates ask for evidence before going further, and

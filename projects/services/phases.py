@@ -12,8 +12,8 @@ from django.utils.text import slugify
 
 from activity.models import EventType
 from activity.services import activity_record
-from core.exceptions import Conflict
 from core.durable import durable_create
+from core.exceptions import Conflict
 from core.registries import gate_problems
 from core.services import apply_changes, check_date_range, full_clean, refuse_unknown_fields
 

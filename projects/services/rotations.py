@@ -15,7 +15,6 @@ from django.urls import reverse
 from accounts.models import person_label
 from activity.models import EventType
 from activity.services import activity_record
-from core.durable import register_durable
 from core.services import (
     apply_changes,
     check_date_range,
@@ -190,8 +189,3 @@ def takeaway_request_send(request: TakeawayRequest) -> None:
         from_email=None,
         recipient_list=[rotation.person.email],
     )
-
-
-register_durable(
-    model=TakeawayRequest, handler=takeaway_request_send, task_name="takeaway_request_send"
-)

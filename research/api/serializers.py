@@ -7,7 +7,6 @@ ingestion) live in ``research.services``; these only parse and render.
 from datetime import UTC, datetime
 
 from django.contrib.auth.models import User
-from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -15,18 +14,60 @@ from accounts.models import person_label
 from projects.models import Project
 
 from ..models import Board, Direction, Idea, Maturity, Metric, Reading, Status, Task
+from ..services._common import nul_message
 from ..services.readings import MAX_ID
 from ..transitions import allowed_statuses
 
+# DRF is lenient about JSON types: a CharField takes 7 and stores "7", a FloatField takes
+# "0.5" and false, an IntegerField "3". The schema promises the types, so input serializers
+# check them first, with one message per kind, before DRF converts anything.
+_EXPECTED: list[tuple[type, tuple[type, ...], str]] = [
+    (serializers.BooleanField, (bool,), "Enter true or false."),
+    (serializers.FloatField, (int, float), "Enter a number."),
+    (serializers.IntegerField, (int,), "Enter a whole number."),
+    (serializers.PrimaryKeyRelatedField, (int,), "Enter the id (an integer)."),
+    (serializers.CharField, (str,), "Enter text."),
+    (serializers.ChoiceField, (str,), "Enter one of the choices (text)."),
+    (serializers.DateTimeField, (str,), "Enter an ISO 8601 date and time (text)."),
+    (serializers.SlugRelatedField, (str,), "Enter the slug (text)."),
+    (serializers.ListSerializer, (list,), "Enter a list."),
+    (serializers.ListField, (list,), "Enter a list."),
+    (serializers.Serializer, (dict,), "Enter an object."),
+]
 
-class TextField(serializers.CharField):
-    """Text input that is a JSON string, as the schema says (DRF's CharField also takes a
-    number and stores its digits)."""
+
+def _type_problem(field: serializers.Field, value) -> str:
+    """Why ``value`` cannot be ``field``'s input, or ``""``. Text may not hold NUL (the
+    services' rule, here also for slugs, which are looked up before any service runs)."""
+    if isinstance(value, str) and (message := nul_message(value)):
+        return message
+    for kind, types, message in _EXPECTED:
+        if isinstance(field, kind):
+            if isinstance(value, bool) and bool not in types:
+                return message
+            return "" if isinstance(value, types) else message
+    return ""
+
+
+class StrictInput(serializers.Serializer):
+    """An input serializer that refuses values of the wrong JSON type (see ``_EXPECTED``)."""
 
     def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
+        if isinstance(data, dict):
+            errors = {
+                name: [problem]
+                for name, field in self.fields.items()
+                if not field.read_only
+                and data.get(name) is not None
+                and (problem := _type_problem(field, data[name]))
+            }
+            if errors:
+                raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
+
+
+class StrictModelInput(StrictInput, serializers.ModelSerializer):
+    """A ModelSerializer used for input, with the same type checks."""
 
 
 def _active_people():
@@ -34,17 +75,7 @@ def _active_people():
     return User.objects.filter(is_active=True)
 
 
-class _TextModelSerializer(serializers.ModelSerializer):
-    """A ModelSerializer whose text fields take only strings (see :class:`TextField`)."""
-
-    serializer_field_mapping = {
-        **serializers.ModelSerializer.serializer_field_mapping,
-        models.CharField: TextField,
-        models.TextField: TextField,
-    }
-
-
-class MetricSerializer(_TextModelSerializer):
+class MetricSerializer(StrictModelInput):
     """A board's metric; ``best_idea``/``best_value`` name the board's leading idea on it."""
 
     best_idea = serializers.SerializerMethodField()
@@ -74,19 +105,19 @@ class MetricSerializer(_TextModelSerializer):
         return best[1] if best else None
 
 
-class MetricUpdateSerializer(serializers.Serializer):
-    name = TextField(max_length=100, required=False)
-    unit = TextField(max_length=30, required=False, allow_blank=True)
+class MetricUpdateSerializer(StrictInput):
+    name = serializers.CharField(max_length=100, required=False)
+    unit = serializers.CharField(max_length=30, required=False, allow_blank=True)
     direction = serializers.ChoiceField(choices=Direction.choices, required=False)
     baseline = serializers.FloatField(required=False)
     target = serializers.FloatField(required=False, allow_null=True)
 
 
-class MetricInputSerializer(serializers.Serializer):
+class MetricInputSerializer(StrictInput):
     """A metric defined together with a new board."""
 
-    name = TextField(max_length=100)
-    unit = TextField(max_length=30, required=False, allow_blank=True, default="")
+    name = serializers.CharField(max_length=100)
+    unit = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
     direction = serializers.ChoiceField(choices=Direction.choices, default=Direction.HIGHER)
     baseline = serializers.FloatField()
     target = serializers.FloatField(required=False, allow_null=True, default=None)
@@ -120,19 +151,19 @@ class BoardSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "metrics", "created_at"]
 
 
-class BoardCreateSerializer(serializers.Serializer):
+class BoardCreateSerializer(StrictInput):
     """A new board; ``primary_metric`` optionally creates its primary metric at once."""
 
     project = serializers.SlugRelatedField(slug_field="slug", queryset=Project.objects.all())
-    title = TextField(max_length=200)
-    question = TextField(required=False, allow_blank=True, default="")
+    title = serializers.CharField(max_length=200)
+    question = serializers.CharField(required=False, allow_blank=True, default="")
     gain_bar = serializers.FloatField(required=False, default=2.0, min_value=0, max_value=10000)
     primary_metric = MetricInputSerializer(required=False)
 
 
-class BoardUpdateSerializer(serializers.Serializer):
-    title = TextField(max_length=200, required=False)
-    question = TextField(required=False, allow_blank=True)
+class BoardUpdateSerializer(StrictInput):
+    title = serializers.CharField(max_length=200, required=False)
+    question = serializers.CharField(required=False, allow_blank=True)
     gain_bar = serializers.FloatField(required=False, min_value=0, max_value=10000)
     primary_metric = serializers.PrimaryKeyRelatedField(
         queryset=Metric.objects.all(), required=False
@@ -159,7 +190,7 @@ class ProgressSerializer(serializers.Serializer):
     is_best = serializers.BooleanField()
 
 
-class TaskSerializer(_TextModelSerializer):
+class TaskSerializer(StrictModelInput):
     """An engineering task of a promoted idea."""
 
     class Meta:
@@ -169,8 +200,8 @@ class TaskSerializer(_TextModelSerializer):
         extra_kwargs = {"owner": {"queryset": _active_people()}}
 
 
-class TaskUpdateSerializer(serializers.Serializer):
-    title = TextField(max_length=200, required=False)
+class TaskUpdateSerializer(StrictInput):
+    title = serializers.CharField(max_length=200, required=False)
     owner = serializers.PrimaryKeyRelatedField(queryset=_active_people(), required=False)
     done = serializers.BooleanField(required=False)
 
@@ -258,23 +289,23 @@ def _iso(moment: datetime) -> str:
     return f"{text[:-6]}Z" if text.endswith("+00:00") else text
 
 
-class IdeaCreateSerializer(serializers.Serializer):
+class IdeaCreateSerializer(StrictInput):
     board = serializers.PrimaryKeyRelatedField(queryset=Board.objects.all())
-    title = TextField(max_length=200)
-    hypothesis = TextField(required=False, allow_blank=True, default="")
+    title = serializers.CharField(max_length=200)
+    hypothesis = serializers.CharField(required=False, allow_blank=True, default="")
     owner = serializers.PrimaryKeyRelatedField(queryset=_active_people(), required=False)
     maturity = serializers.ChoiceField(choices=Maturity.choices, default=Maturity.IDEA)
 
 
-class IdeaUpdateSerializer(serializers.Serializer):
-    title = TextField(max_length=200, required=False)
-    hypothesis = TextField(required=False, allow_blank=True)
+class IdeaUpdateSerializer(StrictInput):
+    title = serializers.CharField(max_length=200, required=False)
+    hypothesis = serializers.CharField(required=False, allow_blank=True)
     owner = serializers.PrimaryKeyRelatedField(queryset=_active_people(), required=False)
     maturity = serializers.ChoiceField(choices=Maturity.choices, required=False)
 
 
-class TransitionTaskSerializer(serializers.Serializer):
-    title = TextField(max_length=200)
+class TransitionTaskSerializer(StrictInput):
+    title = serializers.CharField(max_length=200)
     owner = serializers.PrimaryKeyRelatedField(
         queryset=_active_people(), required=False, allow_null=True
     )
@@ -289,12 +320,12 @@ class StatusField(serializers.ChoiceField):
         super().__init__(choices=Status.choices, **kwargs)
 
 
-class TransitionSerializer(serializers.Serializer):
+class TransitionSerializer(StrictInput):
     """Move an idea: ``reason`` is required for ``dropped``; promoting needs ``tasks``
     unless the idea already has some."""
 
     to = StatusField()
-    reason = TextField(
+    reason = serializers.CharField(
         required=False,
         allow_blank=True,
         default="",
@@ -315,7 +346,7 @@ class ReadingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReadingCreateSerializer(serializers.Serializer):
+class ReadingCreateSerializer(StrictInput):
     """One reading. ``recorded_at`` defaults to now and may not be in the future; ``note``
     defaults to empty and ``source`` to ``api`` (give a training run id to trace it back).
     Null means the default, as does leaving a field out; a blank ``source`` too."""
@@ -324,8 +355,8 @@ class ReadingCreateSerializer(serializers.Serializer):
     metric = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     value = serializers.FloatField()
     recorded_at = serializers.DateTimeField(required=False, allow_null=True)
-    note = TextField(required=False, allow_blank=True, allow_null=True, max_length=500)
-    source = TextField(
+    note = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=500)
+    source = serializers.CharField(
         required=False, allow_blank=True, allow_null=True, max_length=100
     )
 

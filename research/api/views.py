@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.exceptions import ErrorSerializer, validation_error_detail
-from core.api.views import ERRORS_ONE, ERRORS_READ, ERRORS_WRITE, LOOKUP_ANY
+from core.api.views import ERRORS_ONE, ERRORS_READ, ERRORS_WRITE, ID, LOOKUP_ANY
 
 from .. import filters, selectors, services
 from ..cache import cached_bytes
@@ -82,7 +82,9 @@ class _Writes(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Generic
     list=extend_schema(
         summary="List boards", responses={200: s.BoardSerializer(many=True), **ERRORS_READ}
     ),
-    retrieve=extend_schema(summary="A board", responses={200: s.BoardSerializer, **READ_ERRORS}),
+    retrieve=extend_schema(
+        parameters=[*ID], summary="A board", responses={200: s.BoardSerializer, **READ_ERRORS}
+    ),
 )
 class BoardViewSet(_Writes):
     """Research boards: one research question each, with a gain bar and metrics.
@@ -107,6 +109,7 @@ class BoardViewSet(_Writes):
         return Response(s.BoardSerializer(self.get_queryset().get(pk=board.pk)).data, status=201)
 
     @extend_schema(
+        parameters=[*ID],
         summary="Change a board",
         request=s.BoardUpdateSerializer,
         responses={200: s.BoardSerializer, **ERRORS, **READ_ERRORS},
@@ -119,7 +122,7 @@ class BoardViewSet(_Writes):
 
     @extend_schema(
         summary="The board's funnel: active ideas per status at the end of each week",
-        parameters=[WEEKS],
+        parameters=[*ID, WEEKS],
         responses={200: s.FunnelSerializer, 400: ERRORS_READ[400], **READ_ERRORS},
     )
     @action(detail=True, methods=["get"])
@@ -141,7 +144,9 @@ class BoardViewSet(_Writes):
     list=extend_schema(
         summary="List metrics", responses={200: s.MetricSerializer(many=True), **ERRORS_READ}
     ),
-    retrieve=extend_schema(summary="A metric", responses={200: s.MetricSerializer, **READ_ERRORS}),
+    retrieve=extend_schema(
+        parameters=[*ID], summary="A metric", responses={200: s.MetricSerializer, **READ_ERRORS}
+    ),
 )
 class MetricViewSet(_Writes):
     """Metrics of boards, each with the board's best idea on it. Managers write."""
@@ -179,6 +184,7 @@ class MetricViewSet(_Writes):
         return Response(s.MetricSerializer(metric).data, status=201)
 
     @extend_schema(
+        parameters=[*ID],
         summary="Change a metric",
         request=s.MetricUpdateSerializer,
         responses={200: s.MetricSerializer, **ERRORS, **READ_ERRORS},
@@ -202,7 +208,7 @@ class MetricViewSet(_Writes):
     ),
     retrieve=extend_schema(
         summary="An idea with progress",
-        parameters=[SINCE_DAYS],
+        parameters=[*ID, SINCE_DAYS],
         responses={200: s.IdeaSerializer, 400: ERRORS_READ[400], **READ_ERRORS},
     ),
 )
@@ -270,6 +276,7 @@ class IdeaViewSet(_Writes):
         return Response(self._render([self._idea(idea.pk)])[0], status=201)
 
     @extend_schema(
+        parameters=[*ID],
         summary="Edit an idea (not its status: see transition)",
         request=s.IdeaUpdateSerializer,
         responses={200: s.IdeaSerializer, **ERRORS, **READ_ERRORS},
@@ -282,6 +289,7 @@ class IdeaViewSet(_Writes):
         return Response(self._render([self._idea(idea.pk)])[0])
 
     @extend_schema(
+        parameters=[*ID],
         summary="Move an idea to another status",
         description="The same transition table as the board: see ``allowed_transitions`` on "
         "the idea. Dropping needs a ``reason``; promoting needs ``tasks`` unless the idea "
@@ -335,7 +343,7 @@ def _field_messages(error: Exception) -> dict[str, list[str]]:
         summary="List readings", responses={200: s.ReadingSerializer(many=True), **ERRORS_READ}
     ),
     retrieve=extend_schema(
-        summary="A reading", responses={200: s.ReadingSerializer, **READ_ERRORS}
+        parameters=[*ID], summary="A reading", responses={200: s.ReadingSerializer, **READ_ERRORS}
     ),
 )
 class ReadingViewSet(_Writes):
@@ -351,6 +359,7 @@ class ReadingViewSet(_Writes):
         return selectors.reading_list()
 
     @extend_schema(
+        parameters=[*ID],
         summary="Delete a mistaken reading",
         responses={204: None, **READ_ERRORS},
     )
@@ -420,7 +429,9 @@ class ReadingViewSet(_Writes):
         summary="List engineering tasks",
         responses={200: s.TaskSerializer(many=True), **ERRORS_READ},
     ),
-    retrieve=extend_schema(summary="A task", responses={200: s.TaskSerializer, **READ_ERRORS}),
+    retrieve=extend_schema(
+        parameters=[*ID], summary="A task", responses={200: s.TaskSerializer, **READ_ERRORS}
+    ),
 )
 class TaskViewSet(_Writes):
     """Engineering tasks that promoted ideas break down into."""
@@ -446,6 +457,7 @@ class TaskViewSet(_Writes):
         return Response(s.TaskSerializer(task).data, status=201)
 
     @extend_schema(
+        parameters=[*ID],
         summary="Change a task (e.g. mark it done)",
         request=s.TaskUpdateSerializer,
         responses={200: s.TaskSerializer, **ERRORS, **READ_ERRORS},

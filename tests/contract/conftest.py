@@ -1,31 +1,46 @@
 """A live Tandem for the contract tests: demo data, a member and an admin with API tokens.
 
-The server is pytest-django's ``live_server`` (a threaded WSGI server in this process) on
-the real PostgreSQL test database; the data is committed (``transactional_db``) so that its
-request threads see it. The API throttles are opened wide here: the fuzzer sends thousands of
-requests a minute from one address, and the throttles have tests of their own
-(``tests/core/test_throttling.py``).
+The server is gunicorn (2 workers, as in production) in a subprocess on the real PostgreSQL
+test database, like the Celery worker of ``tests/conftest.py``: the data is committed
+(``transactional_db``) so that it sees it. pytest-django's in-process ``live_server`` was
+tried first and answered about 15 requests a second, too slow to fuzz with. The API
+throttles are opened wide for this server: the fuzzer sends thousands of requests a minute
+from one address, and the throttles have tests of their own (tests/core/test_throttling.py).
 """
 
 import io
 import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.db import connection
 
 from accounts.models import Role
 from accounts.services import api_token_create
-from core.api import throttling
+from tests.conftest import _database_url, _namespace
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+UNLIMITED = "1000000/second"
 
 
 @dataclass
 class LiveApi:
     url: str  # the server's root, no trailing slash
-    schema_url: str
     tokens: dict[str, str]  # "member" / "admin" -> bearer token
+
+    @property
+    def schema_url(self) -> str:
+        return f"{self.url}/api/schema/"
 
     def get_schema(self, token: str) -> dict:
         request = urllib.request.Request(
@@ -36,26 +51,71 @@ class LiveApi:
             return json.loads(response.read())
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 @pytest.fixture
-def live_api(live_server, transactional_db, settings, monkeypatch) -> LiveApi:
-    assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql", (
-        "The contract tests run against PostgreSQL (make test sets DATABASE_URL)."
-    )
-    unlimited = "1000000/second"
-    monkeypatch.setattr(
-        throttling._BucketThrottle,
-        "THROTTLE_RATES",
-        {"user": unlimited, "anon": unlimited, "failed-token": unlimited},
-    )
-    settings.API_THROTTLE_BURST = 1_000_000
+def gunicorn_url(transactional_db, tmp_path):
+    """Tandem under gunicorn on this test's database; its log is printed if it fails."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(connection.settings_dict),
+        "DEBUG": "true",
+        "CACHE_KEY_PREFIX": f"{_namespace()}-contract",
+        "IDEA_LIST_CACHE_SECONDS": "0",
+        "API_THROTTLE_USER": UNLIMITED,
+        "API_THROTTLE_ANON": UNLIMITED,
+        "API_THROTTLE_FAILED_TOKEN": UNLIMITED,
+        "API_THROTTLE_BURST": "1000000",
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
+    log_path = tmp_path / "gunicorn.log"
+    log = open(log_path, "w")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")), "config.wsgi",
+            "-w", "2", "-b", f"127.0.0.1:{port}", "--no-control-socket", "--timeout", "60",
+        ],
+        cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        if process.poll() is not None:
+            pytest.fail(f"gunicorn exited at start-up:\n{log_path.read_text()}")
+        try:
+            urllib.request.urlopen(f"{url}/api/schema/", timeout=2)
+        except urllib.error.HTTPError:
+            break  # it answers (401 without a token)
+        except OSError:
+            if time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"gunicorn did not answer within 30 s:\n{log_path.read_text()}")
+            time.sleep(0.2)
+        else:
+            break
+    yield url
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+    errors = [line for line in log_path.read_text().splitlines() if "Traceback" in line]
+    assert not errors, f"the server logged errors:\n{log_path.read_text()[-20000:]}"
+
+
+@pytest.fixture
+def live_api(gunicorn_url) -> LiveApi:
+    """The demo data (committed), and API tokens for its first member and first admin."""
     call_command("seed_demo", stdout=io.StringIO())
     tokens = {}
     for kind, role in (("member", Role.MEMBER), ("admin", Role.ADMIN)):
         person = User.objects.filter(profile__role=role, is_active=True).order_by("pk").first()
         assert person is not None, f"the demo data has no active {kind}"
         _, tokens[kind] = api_token_create(user=person, name=f"contract-{kind}", actor=person)
-    return LiveApi(
-        url=live_server.url.rstrip("/"),
-        schema_url=f"{live_server.url.rstrip('/')}/api/schema/",
-        tokens=tokens,
-    )
+    return LiveApi(url=gunicorn_url, tokens=tokens)

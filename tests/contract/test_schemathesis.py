@@ -23,7 +23,7 @@ HERE = Path(__file__).resolve().parent
 CONFIG = HERE / "schemathesis.toml"
 # Examples per operation and run. With 55 operations, both runs together take about
 # 4 minutes here (2 cores, the server in the test process); see the report of issue 12.
-MAX_EXAMPLES = 25
+MAX_EXAMPLES = 50
 SEED = 1
 
 

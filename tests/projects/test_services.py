@@ -487,37 +487,6 @@ def test_takeaway_rotation_must_be_the_authors(member):
     assert timezone.now() >= takeaway.created_at
 
 
-# --- the takeaway request email -----------------------------------------------------------
-
-
-def test_takeaway_request_email_is_sent_once(mailoutbox):
-    rotation = RotationFactory(takeaway_requested_at=timezone.now())
-    assert services.rotation_send_takeaway_request(rotation_id=rotation.pk) is True
-    assert services.rotation_send_takeaway_request(rotation_id=rotation.pk) is False
-    assert len(mailoutbox) == 1
-    assert f"?rotation={rotation.pk}" in mailoutbox[0].body
-    assert mailoutbox[0].to == [rotation.person.email]
-
-
-def test_takeaway_request_email_failure_releases_the_claim(monkeypatch):
-    rotation = RotationFactory(takeaway_requested_at=timezone.now())
-
-    def broken(**kwargs):
-        raise OSError("SMTP down")
-
-    monkeypatch.setattr("django.core.mail.send_mail", broken)
-    with pytest.raises(OSError):
-        services.rotation_send_takeaway_request(rotation_id=rotation.pk)
-    rotation.refresh_from_db()
-    assert rotation.takeaway_email_sent_at is None
-
-
-def test_no_takeaway_email_without_a_request(mailoutbox):
-    rotation = RotationFactory()
-    assert services.rotation_send_takeaway_request(rotation_id=rotation.pk) is False
-    assert mailoutbox == []
-
-
 def test_staffing_timeline_sums_weeks_and_filters_by_discipline():
     scientist = UserFactory(discipline="data_scientist")
     engineer = UserFactory(discipline="software_engineer")

@@ -52,9 +52,7 @@ def test_release_writes_the_requests_and_prompts_them_only_after_commit(
     assert sorted(message.to[0] for message in mailoutbox) == sorted(
         [first.person.email, second.person.email]
     )
-    assert set(TakeawayRequest.objects.values_list("status", "attempts")) == {
-        (WorkStatus.DONE, 1)
-    }
+    assert set(TakeawayRequest.objects.values_list("status", "attempts")) == {(WorkStatus.DONE, 1)}
     # A prompt delivered again (a redelivery) sends nothing more.
     callbacks[0]()
     assert len(mailoutbox) == 2
