@@ -317,7 +317,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-if not DEBUG:
+if TRUSTED_PROXY_COUNT:
+    # Only a proxy we trust may say the request came over https; without one a client could
+    # send the header itself and skip the redirect.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Every script and stylesheet comes from our own static files: no inline scripts, no eval.

@@ -4,6 +4,7 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.text import slugify
 
 # Dates the services accept: wide enough for any real plan, narrow enough that week
@@ -69,3 +70,26 @@ def normalise_tags(tags: str | list[str] | None) -> str:
     cleaned = sorted({slugify(str(tag).strip()) for tag in items if str(tag).strip()})
     cleaned = [tag for tag in cleaned if tag]
     return f",{','.join(cleaned)}," if cleaned else ""
+
+
+# PostgreSQL text (and jsonb, where activity events copy the changes) cannot hold NUL: storing
+# one is a database error, a 500. Every form and the single-reading API already refuse it with
+# this validator (Django and DRF put it on every CharField); the services apply the same one,
+# so the bulk paths, the CSV import and any other caller get the same field message.
+_prohibit_nul = ProhibitNullCharactersValidator()
+
+
+def nul_message(value) -> str:
+    """``""`` when ``value`` can be stored as text, else the message refusing its NUL."""
+    try:
+        _prohibit_nul(value)
+    except ValidationError as error:
+        return error.messages[0]
+    return ""
+
+
+def refuse_nul(**values) -> None:
+    """Refuse every keyword whose text holds a NUL character, as a message on that field."""
+    errors = {field: message for field, value in values.items() if (message := nul_message(value))}
+    if errors:
+        raise ValidationError(errors)

@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from accounts.filters import PersonChoiceFilter
 from accounts.filters import people as _people
 from accounts.models import Discipline
-from core.filters import BoundedDateFilter, IdChoiceFilter
+from core.filters import BoundedDateFilter, IdChoiceFilter, StrictBooleanFilter
 from core.services import normalise_tags
 
 from .models import Health, Phase, Project, Rotation, Takeaway, Target, TargetKind
@@ -62,7 +62,7 @@ class RotationFilter(django_filters.FilterSet):
         choices=Discipline.choices,
         empty_label="Any discipline",
     )
-    placeholder = django_filters.BooleanFilter(
+    placeholder = StrictBooleanFilter(
         field_name="person", lookup_expr="isnull", label="Unfilled placeholder"
     )
     active_on = BoundedDateFilter(method="filter_active_on", label="Running on")

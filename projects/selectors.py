@@ -8,6 +8,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
 from django.db.models import (
     Exists,
     IntegerField,
@@ -87,6 +89,19 @@ def project_list() -> QuerySet[Project]:
     )
 
 
+def project_by_slug(slug: str) -> Project | None:
+    """The project whose slug is ``slug``; ``None`` when there is none or ``slug`` could not
+    be a slug at all (a NUL, spaces, longer than the field), so text from a query parameter
+    never reaches the database as a value it cannot hold."""
+    if not slug or len(slug) > Project._meta.get_field("slug").max_length:
+        return None
+    try:
+        validate_slug(slug)
+    except ValidationError:
+        return None
+    return Project.objects.filter(slug=slug).first()
+
+
 def person_projects_q(person) -> Q:
     """Projects a person is on: any rotation, a membership, or as product manager."""
     return (
@@ -134,6 +149,14 @@ def rotation_list() -> QuerySet[Rotation]:
         .annotate(effective_end=Coalesce("actual_end", "planned_end"))
         .order_by("start", "id")
     )
+
+
+def rotation_of_person(person: User, rotation_id: str) -> Rotation | None:
+    """``person``'s own rotation whose id is the text ``rotation_id`` (from a query
+    parameter); ``None`` when it is not theirs, does not exist or is not a plain number."""
+    if not (rotation_id.isascii() and rotation_id.isdigit()) or len(rotation_id) > 18:
+        return None
+    return Rotation.objects.select_related("project").filter(pk=rotation_id, person=person).first()
 
 
 def ends_soon(end: datetime.date | None, today: datetime.date) -> bool:

@@ -9,7 +9,7 @@ offer actions through the same functions (the ``may`` filters).
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +24,7 @@ from core.registries import dashboard_panels, gate_problems, project_tabs
 from . import permissions, selectors, services
 from .filters import ProjectFilter, TakeawayFilter
 from .forms import PhaseChangeForm, ProjectForm, RotationForm, TakeawayForm, TargetForm
-from .models import Project, Rotation, Takeaway, Target
+from .models import Project, Rotation, Takeaway
 from .transitions import allowed_phases
 
 
@@ -90,7 +90,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
 
 def project_edit(request: HttpRequest, slug: str) -> HttpResponse:
     permissions.require_manage_projects(request.user)
-    project = get_object_or_404(Project, slug=slug)
+    project = _plain_project_or_404(slug)
     form = ProjectForm(request.POST or None, instance=project)
     if request.method == "POST":
         saved = submit_form(form, services.project_update, project=project, actor=request.user)
@@ -119,7 +119,15 @@ def _project_page(request, project: Project, tab: str, template: str, **context)
 
 
 def _project_or_404(slug: str) -> Project:
+    """The project with the list's counts, for the project pages."""
     return get_object_or_404(selectors.project_list(), slug=slug)
+
+
+def _plain_project_or_404(slug: str) -> Project:
+    """The project alone, for the pages and posts that change it."""
+    if (project := selectors.project_by_slug(slug)) is None:
+        raise Http404("No project here.")
+    return project
 
 
 def project_detail(
@@ -149,7 +157,7 @@ def project_detail(
 def project_phase(request: HttpRequest, slug: str) -> HttpResponse:
     """The phase buttons: the one phase service decides (who, which move, gates); its
     messages go back on the form."""
-    project = get_object_or_404(Project, slug=slug)
+    project = _plain_project_or_404(slug)
     form = PhaseChangeForm(request.POST, project=project)
     try:
         moved = submit_form(
@@ -218,7 +226,7 @@ def _flash_errors(request: HttpRequest, prefix: str, form) -> None:
 
 @require_POST
 def target_add(request: HttpRequest, slug: str) -> HttpResponse:
-    project = get_object_or_404(Project, slug=slug)
+    project = _plain_project_or_404(slug)
     form = TargetForm(request.POST)
     if submit_form(form, services.target_create, project=project, actor=request.user) is None:
         _flash_errors(request, "Target not added", form)
@@ -228,7 +236,7 @@ def target_add(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def target_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Inline edit, move up/down or delete one target (the button pressed says which)."""
-    target = get_object_or_404(Target, pk=pk, project__slug=slug)
+    target = get_object_or_404(selectors.target_list(), pk=pk, project__slug=slug)
     action = request.POST.get("action", "save")
     try:
         if action == "delete":
@@ -256,9 +264,7 @@ def _saved_rotation(request: HttpRequest, rotation: Rotation, message: str) -> H
 
 def rotation_create(request: HttpRequest) -> HttpResponse:
     permissions.require_plan_rotations(request.user)
-    project = None
-    if slug := request.GET.get("project"):
-        project = Project.objects.filter(slug=slug).first()
+    project = selectors.project_by_slug(request.GET.get("project", ""))
     form = RotationForm(request.POST or None, initial={"project": project.pk if project else None})
     if request.method == "POST":
         rotation = submit_form(form, services.rotation_create, actor=request.user)
@@ -273,7 +279,7 @@ def rotation_create(request: HttpRequest) -> HttpResponse:
 
 def rotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     permissions.require_plan_rotations(request.user)
-    rotation = get_object_or_404(Rotation.objects.select_related("project", "person"), pk=pk)
+    rotation = get_object_or_404(selectors.rotation_list(), pk=pk)
     form = RotationForm(request.POST or None, instance=rotation, editing=True)
     if request.method == "POST":
         saved = submit_form(form, services.rotation_update, rotation=rotation, actor=request.user)
@@ -288,7 +294,7 @@ def rotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def rotation_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    rotation = get_object_or_404(Rotation.objects.select_related("project"), pk=pk)
+    rotation = get_object_or_404(selectors.rotation_list(), pk=pk)
     slug = rotation.project.slug
     services.rotation_delete(rotation=rotation, actor=request.user)
     messages.success(request, "Rotation removed.")
@@ -348,14 +354,10 @@ def _takeaway_url(takeaway: Takeaway) -> str:
 def takeaway_create(request: HttpRequest) -> HttpResponse:
     permissions.require_share_takeaways(request.user)
     initial = {}
-    if (rotation_id := request.GET.get("rotation", "")).isdigit():
-        rotation = Rotation.objects.filter(pk=rotation_id, person=request.user).first()
-        if rotation:
-            initial = {"rotation": rotation.pk, "project": rotation.project_id}
-    elif slug := request.GET.get("project"):
-        initial = {
-            "project": Project.objects.filter(slug=slug).values_list("pk", flat=True).first()
-        }
+    if rotation := selectors.rotation_of_person(request.user, request.GET.get("rotation", "")):
+        initial = {"rotation": rotation.pk, "project": rotation.project_id}
+    elif project := selectors.project_by_slug(request.GET.get("project", "")):
+        initial = {"project": project.pk}
     form = TakeawayForm(request.POST or None, initial=initial, author=request.user)
     if request.method == "POST":
         takeaway = submit_form(form, services.takeaway_create, actor=request.user)
@@ -368,7 +370,7 @@ def takeaway_create(request: HttpRequest) -> HttpResponse:
 
 
 def takeaway_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    takeaway = get_object_or_404(Takeaway, pk=pk)
+    takeaway = get_object_or_404(selectors.takeaway_list(), pk=pk)
     permissions.require_edit_takeaway(request.user, takeaway)
     if request.method == "POST" and request.POST.get("action") == "delete":
         services.takeaway_delete(takeaway=takeaway, actor=request.user)

@@ -133,6 +133,8 @@ class IdeaFactory(factory.django.DjangoModelFactory):
     owner = factory.SubFactory(UserFactory)
     status = "proposed"
     maturity = "idea"
+    # Positions are unique per board column (a database constraint).
+    position = factory.Sequence(lambda n: n + 1)
 
 
 class ReadingFactory(factory.django.DjangoModelFactory):

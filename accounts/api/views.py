@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from accounts import selectors, services
 from accounts.filters import PersonFilter
 from core.api.exceptions import ErrorSerializer
-from core.api.views import ERRORS_ONE, ERRORS_WRITE, LOOKUP_ANY, crud_schema
+from core.api.views import ERRORS_ONE, ERRORS_READ, ERRORS_WRITE, LOOKUP_ANY, crud_schema
 
 from .serializers import ApiTokenCreatedSerializer, ApiTokenSerializer, PersonSerializer
 
@@ -36,7 +36,7 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: ApiTokenSerializer(many=True), **ERRORS_ONE}),
+    list=extend_schema(responses={200: ApiTokenSerializer(many=True), **ERRORS_READ}),
     create=extend_schema(
         request=ApiTokenSerializer,
         responses={201: ApiTokenCreatedSerializer, **ERRORS_WRITE},

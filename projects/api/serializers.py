@@ -5,8 +5,17 @@ from rest_framework import serializers
 
 from accounts.models import person_label
 from accounts.selectors import active_people
+from core.api.serializers import StrictInput, StrictModelInput
 from core.markdown import render_markdown
-from projects.models import Phase, Project, Rotation, Takeaway, Target
+from projects.models import (
+    MAX_ALLOCATION,
+    MIN_ALLOCATION,
+    Phase,
+    Project,
+    Rotation,
+    Takeaway,
+    Target,
+)
 from projects.services import (
     PROJECT_EDITABLE_FIELDS,
     ROTATION_EDITABLE_FIELDS,
@@ -16,7 +25,7 @@ from projects.services import (
 from projects.transitions import allowed_phases
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(StrictModelInput):
     """A project. ``phase`` is read-only: move it with ``POST /projects/{id}/phase/``;
     ``allowed_phases`` lists the moves the transition table allows from here."""
 
@@ -63,7 +72,7 @@ class PhaseField(serializers.CharField):
     refuses one that is not a phase or not an allowed move with the message the pages show."""
 
 
-class PhaseChangeInputSerializer(serializers.Serializer):
+class PhaseChangeInputSerializer(StrictInput):
     """A phase transition request: ``{"to": phase, "note": ..., "override_reason": ...}``."""
 
     to = PhaseField(allow_blank=True)
@@ -82,7 +91,7 @@ class PhaseChangeInputSerializer(serializers.Serializer):
     )
 
 
-class TargetSerializer(serializers.ModelSerializer):
+class TargetSerializer(StrictModelInput):
     """A target or ideal user scenario; appended to the end of its project's list."""
 
     class Meta:
@@ -91,11 +100,19 @@ class TargetSerializer(serializers.ModelSerializer):
         read_only_fields = ["position", "created_at", "updated_at"]
 
 
-class TargetMoveSerializer(serializers.Serializer):
+class TargetMoveSerializer(StrictInput):
     direction = serializers.ChoiceField(choices=[("up", "up"), ("down", "down")])
 
 
-class RotationSerializer(serializers.ModelSerializer):
+@extend_schema_field(
+    {"type": "integer", "minimum": MIN_ALLOCATION, "maximum": MAX_ALLOCATION, "default": 100}
+)
+class AllocationField(serializers.IntegerField):
+    """A rotation's allocation in percent; the model's range, documented, checked by the
+    service."""
+
+
+class RotationSerializer(StrictModelInput):
     """A rotation; without ``person`` it is a placeholder (demand to staff).
 
     ``planned_end`` defaults to the project's target release. ``warnings`` (on writes) lists
@@ -106,8 +123,9 @@ class RotationSerializer(serializers.ModelSerializer):
         queryset=active_people(), allow_null=True, required=False
     )
     person_name = serializers.SerializerMethodField()
-    # The range is the model's; the service refuses with its message (no second wording here).
-    allocation = serializers.IntegerField(
+    # The range is the model's; the service refuses with its message (no second wording here),
+    # and the schema states it from the same constants.
+    allocation = AllocationField(
         required=False, help_text=Rotation._meta.get_field("allocation").help_text
     )
     is_placeholder = serializers.BooleanField(read_only=True)
@@ -138,7 +156,7 @@ class RotationSerializer(serializers.ModelSerializer):
         return self.context.get("warnings", {}).get(rotation.pk, [])
 
 
-class TakeawaySerializer(serializers.ModelSerializer):
+class TakeawaySerializer(StrictModelInput):
     """A takeaway; ``text`` is markdown, ``html`` its sanitised rendering. The author is you."""
 
     author = serializers.PrimaryKeyRelatedField(read_only=True)
@@ -171,3 +189,17 @@ class TakeawaySerializer(serializers.ModelSerializer):
 
     def get_html(self, takeaway: Takeaway) -> str:
         return render_markdown(takeaway.text)
+
+
+class TargetUpdateSerializer(TargetSerializer):
+    """A target as edited: it stays on its project."""
+
+    class Meta(TargetSerializer.Meta):
+        read_only_fields = [*TargetSerializer.Meta.read_only_fields, "project"]
+
+
+class RotationUpdateSerializer(RotationSerializer):
+    """A rotation as edited: it stays on its project."""
+
+    class Meta(RotationSerializer.Meta):
+        read_only_fields = [*RotationSerializer.Meta.read_only_fields, "project"]

@@ -5,7 +5,6 @@ whose ``ValidationError``/``PermissionDenied`` the shared exception handler turn
 400/403. Every error response is documented in the schema.
 """
 
-from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -20,9 +19,11 @@ from .serializers import (
     PhaseChangeInputSerializer,
     ProjectSerializer,
     RotationSerializer,
+    RotationUpdateSerializer,
     TakeawaySerializer,
     TargetMoveSerializer,
     TargetSerializer,
+    TargetUpdateSerializer,
 )
 
 
@@ -86,9 +87,13 @@ class TargetViewSet(ServiceViewSet):
     def service_create(self, data):
         return services.target_create(actor=self.request.user, **data)
 
+    def get_serializer_class(self):
+        """On update the project is read-only: a target stays on its project."""
+        if self.action in ("update", "partial_update"):
+            return TargetUpdateSerializer
+        return TargetSerializer
+
     def service_update(self, target, data):
-        if "project" in data and data.pop("project") != target.project:
-            raise ValidationError({"project": "A target cannot move to another project."})
         return services.target_update(target=target, actor=self.request.user, **data)
 
     def service_delete(self, target):
@@ -126,9 +131,13 @@ class RotationViewSet(ServiceViewSet):
     def service_create(self, data):
         return services.rotation_create(actor=self.request.user, **data)
 
+    def get_serializer_class(self):
+        """On update the project is read-only: a rotation stays on its project."""
+        if self.action in ("update", "partial_update"):
+            return RotationUpdateSerializer
+        return RotationSerializer
+
     def service_update(self, rotation, data):
-        if "project" in data and data.pop("project") != rotation.project:
-            raise ValidationError({"project": "A rotation cannot move to another project."})
         return services.rotation_update(rotation=rotation, actor=self.request.user, **data)
 
     def service_delete(self, rotation):

@@ -7,67 +7,17 @@ ingestion) live in ``research.services``; these only parse and render.
 from datetime import UTC, datetime
 
 from django.contrib.auth.models import User
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import person_label
+from core.api.serializers import StrictInput, StrictModelInput
 from projects.models import Project
 
 from ..models import Board, Direction, Idea, Maturity, Metric, Reading, Status, Task
-from ..services._common import nul_message
-from ..services.readings import MAX_ID
+from ..services.readings import MAX_BULK_READINGS, MAX_ID
 from ..transitions import allowed_statuses
-
-# DRF is lenient about JSON types: a CharField takes 7 and stores "7", a FloatField takes
-# "0.5" and false, an IntegerField "3". The schema promises the types, so input serializers
-# check them first, with one message per kind, before DRF converts anything.
-_EXPECTED: list[tuple[type, tuple[type, ...], str]] = [
-    (serializers.BooleanField, (bool,), "Enter true or false."),
-    (serializers.FloatField, (int, float), "Enter a number."),
-    (serializers.IntegerField, (int,), "Enter a whole number."),
-    (serializers.PrimaryKeyRelatedField, (int,), "Enter the id (an integer)."),
-    (serializers.CharField, (str,), "Enter text."),
-    (serializers.ChoiceField, (str,), "Enter one of the choices (text)."),
-    (serializers.DateTimeField, (str,), "Enter an ISO 8601 date and time (text)."),
-    (serializers.SlugRelatedField, (str,), "Enter the slug (text)."),
-    (serializers.ListSerializer, (list,), "Enter a list."),
-    (serializers.ListField, (list,), "Enter a list."),
-    (serializers.Serializer, (dict,), "Enter an object."),
-]
-
-
-def _type_problem(field: serializers.Field, value) -> str:
-    """Why ``value`` cannot be ``field``'s input, or ``""``. Text may not hold NUL (the
-    services' rule, here also for slugs, which are looked up before any service runs)."""
-    if isinstance(value, str) and (message := nul_message(value)):
-        return message
-    for kind, types, message in _EXPECTED:
-        if isinstance(field, kind):
-            if isinstance(value, bool) and bool not in types:
-                return message
-            return "" if isinstance(value, types) else message
-    return ""
-
-
-class StrictInput(serializers.Serializer):
-    """An input serializer that refuses values of the wrong JSON type (see ``_EXPECTED``)."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            errors = {
-                name: [problem]
-                for name, field in self.fields.items()
-                if not field.read_only
-                and data.get(name) is not None
-                and (problem := _type_problem(field, data[name]))
-            }
-            if errors:
-                raise serializers.ValidationError(errors)
-        return super().to_internal_value(data)
-
-
-class StrictModelInput(StrictInput, serializers.ModelSerializer):
-    """A ModelSerializer used for input, with the same type checks."""
 
 
 def _active_people():
@@ -359,6 +309,26 @@ class ReadingCreateSerializer(StrictInput):
     source = serializers.CharField(
         required=False, allow_blank=True, allow_null=True, max_length=100
     )
+
+
+class ReadingBatchSerializer(serializers.Serializer):
+    """For the schema only: a list of 1 to ``MAX_BULK_READINGS`` readings, all or nothing
+    (the view hands lists to ``services.readings_ingest``, which enforces the same)."""
+
+
+class _ReadingBatchSchema(OpenApiSerializerExtension):
+    """drf-spectacular states no length for a list of serializers; this one has bounds."""
+
+    target_class = ReadingBatchSerializer
+
+    def map_serializer(self, auto_schema, direction) -> dict:
+        item = auto_schema.resolve_serializer(ReadingCreateSerializer, direction)
+        return {
+            "type": "array",
+            "items": item.ref,
+            "minItems": 1,
+            "maxItems": MAX_BULK_READINGS,
+        }
 
 
 class FunnelSerializer(serializers.Serializer):

@@ -313,10 +313,7 @@ class IdeaViewSet(_Writes):
 
 READING_INPUT = PolymorphicProxySerializer(
     component_name="ReadingInput",
-    serializers=[
-        s.ReadingCreateSerializer,
-        s.ReadingCreateSerializer(many=True, min_length=1, max_length=services.MAX_BULK_READINGS),
-    ],
+    serializers=[s.ReadingCreateSerializer, s.ReadingBatchSerializer],
     resource_type_field_name=None,
     many=False,
 )

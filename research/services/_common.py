@@ -5,7 +5,8 @@ import math
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.core.validators import ProhibitNullCharactersValidator
+
+from core.services import nul_message, refuse_nul  # noqa: F401  (re-exported to the research services)
 
 # Readings, baselines and targets are bounded well inside a float's range, so differences
 # and percentages of them stay finite (JSON has no infinity).
@@ -35,29 +36,6 @@ def finite(value, field: str) -> float:
     if message:
         raise ValidationError({field: message})
     return number
-
-
-# PostgreSQL text (and jsonb, where activity events copy the changes) cannot hold NUL: storing
-# one is a database error, a 500. Every form and the single-reading API already refuse it with
-# this validator (Django and DRF put it on every CharField); the services apply the same one,
-# so the bulk paths, the CSV import and any other caller get the same field message.
-_prohibit_nul = ProhibitNullCharactersValidator()
-
-
-def nul_message(value) -> str:
-    """``""`` when ``value`` can be stored as text, else the message refusing its NUL."""
-    try:
-        _prohibit_nul(value)
-    except ValidationError as error:
-        return error.messages[0]
-    return ""
-
-
-def refuse_nul(**values) -> None:
-    """Refuse every keyword whose text holds a NUL character, as a message on that field."""
-    errors = {field: message for field, value in values.items() if (message := nul_message(value))}
-    if errors:
-        raise ValidationError(errors)
 
 
 def require_active(owner: User | None, field: str = "owner") -> None:

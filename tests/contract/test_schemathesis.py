@@ -8,7 +8,7 @@ prints schemathesis's report. ``schemathesis.toml`` beside this file lists the o
 whose documented 400s follow rules a schema cannot state (unknown ids, the transition
 table); nothing else is configured away.
 
-Measured on the 2-core test machine: see ``MAX_EXAMPLES``.
+The time it takes is measured at ``MAX_EXAMPLES``.
 """
 
 import os
@@ -21,8 +21,9 @@ import pytest
 
 HERE = Path(__file__).resolve().parent
 CONFIG = HERE / "schemathesis.toml"
-# Examples per operation and run. With 55 operations, both runs together take about
-# 4 minutes here (2 cores, the server in the test process); see the report of issue 12.
+# Examples per operation and run. Measured here (2 cores, 55 operations): about 5,800 test
+# cases per run; the member run takes about 80 s, the admin run 90 to 105 s, and the whole of
+# tests/contract about 3.3 minutes on its own.
 MAX_EXAMPLES = 50
 SEED = 1
 

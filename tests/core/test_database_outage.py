@@ -5,6 +5,7 @@ in production mode, and the test stops and starts the cluster under it: signed-i
 a 503 page, the API a 503 JSON answer, and both work again once the database is back.
 """
 
+import contextlib
 import json
 import os
 import shutil
@@ -61,10 +62,8 @@ class Cluster:
         self._run("pg_ctl", "-D", str(self.dir), "-m", "fast", "-w", "stop")
 
     def remove(self) -> None:
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):
             self.stop()
-        except subprocess.CalledProcessError:
-            pass
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
@@ -93,6 +92,7 @@ def served():
             cwd=BASE_DIR, env=env, check=True, capture_output=True, timeout=300,
         )  # fmt: skip
     script = """
+import contextlib
 import json
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore

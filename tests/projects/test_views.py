@@ -2,6 +2,7 @@
 and query budgets that do not grow with the number of rows."""
 
 import datetime
+import re
 from io import StringIO
 
 import pytest
@@ -284,6 +285,55 @@ def test_takeaway_create_edit_and_ownership(login, member):
         == 403
     )
     assert Takeaway.objects.filter(pk=other.pk).exists()
+
+
+# A query parameter that cannot be a slug preselects nothing (a NUL used to be a 500 on
+# PostgreSQL: text fields cannot hold it). 200 is the slug's max_length: 201 is refused.
+NOT_SLUGS = ["%00", "a%00b", "x" * 300, "a" * 201, "two words", "%C3%A9t%C3%A9"]
+
+
+@pytest.mark.parametrize("value", NOT_SLUGS)
+@pytest.mark.parametrize(
+    "page, role", [("projects:rotation-create", "manager"), ("projects:takeaway-create", "member")]
+)
+def test_new_forms_ignore_a_project_parameter_that_is_not_a_slug(
+    login, request, page, role, value
+):
+    ProjectFactory(slug="x" * 200)
+    ProjectFactory(slug="a" * 200)
+    response = login(request.getfixturevalue(role)).get(f"{reverse(page)}?project={value}")
+    assert response.status_code == 200
+    assert response.context["form"]["project"].value() is None
+    assert not re.search(r'value="\d+" selected', str(response.context["form"]["project"]))
+
+
+@pytest.mark.parametrize(
+    "page, role", [("projects:rotation-create", "manager"), ("projects:takeaway-create", "member")]
+)
+def test_new_forms_preselect_the_project_named_by_its_slug(login, request, page, role):
+    project = ProjectFactory(slug="a" * 200)
+    response = login(request.getfixturevalue(role)).get(f"{reverse(page)}?project={project.slug}")
+    assert response.context["form"]["project"].value() == project.pk
+    assert f'value="{project.pk}" selected' in str(response.context["form"]["project"])
+
+
+@pytest.mark.parametrize("value", ["%00", "\u00b2", "²", "1" * 30, "-1", " 1"])
+def test_takeaway_form_ignores_a_rotation_parameter_that_is_not_an_id(login, member, value):
+    RotationFactory(person=member)
+    response = login(member).get(f"{reverse('projects:takeaway-create')}?rotation={value}")
+    assert response.status_code == 200
+    assert response.context["form"]["rotation"].value() is None
+
+
+def test_takeaway_form_preselects_only_the_persons_own_rotation(login, member):
+    own = RotationFactory(person=member)
+    other = RotationFactory()
+    client = login(member)
+    url = reverse("projects:takeaway-create")
+    form = client.get(f"{url}?rotation={own.pk}").context["form"]
+    assert form["rotation"].value() == own.pk and form["project"].value() == own.project_id
+    form = client.get(f"{url}?rotation={other.pk}").context["form"]
+    assert form["rotation"].value() is None and form["project"].value() is None
 
 
 def test_release_asks_for_a_takeaway_on_the_dashboard(login, manager):
