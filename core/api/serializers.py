@@ -27,6 +27,16 @@ def _type_problem(field: serializers.Field, value) -> str:
     services' rule, here also for slugs, which are looked up before any service runs)."""
     if isinstance(value, str) and (message := nul_message(value)):
         return message
+    # Lists: the list itself, then each item against the child field (``tags: [0]``).
+    if isinstance(field, serializers.ManyRelatedField | serializers.ListField):
+        if not isinstance(value, list):
+            return "Enter a list."
+        child = getattr(field, "child_relation", None) or getattr(field, "child", None)
+        if child is not None:
+            for item in value:
+                if item is not None and (problem := _type_problem(child, item)):
+                    return problem
+        return ""
     for kind, types, message in _EXPECTED:
         if isinstance(field, kind):
             if isinstance(value, bool) and bool not in types:
