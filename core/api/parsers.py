@@ -10,7 +10,7 @@ import codecs
 import json
 
 from django.conf import settings
-from rest_framework import exceptions, parsers, status
+from rest_framework import exceptions, parsers, renderers, status
 
 # Deeper than any payload of ours (a bulk reading list is 2 levels; a promotion with tasks 3).
 MAX_DEPTH = 32
@@ -54,8 +54,16 @@ def read_limited(stream, limit: int) -> bytes:
     return body
 
 
-class JSONParser(parsers.JSONParser):
-    """DRF's JSON parser with a size limit, a depth limit and readable errors."""
+class JSONParser(parsers.BaseParser):
+    """JSON with a size limit, a depth limit and readable errors.
+
+    Not a subclass of DRF's JSONParser on purpose: for those DRF reads ``request.body``,
+    which Django caps at ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (2.5 MB, meant for forms) with an
+    HTML 400; this parser reads the stream itself, up to ``API_MAX_BODY_BYTES``.
+    """
+
+    media_type = "application/json"
+    renderer_class = renderers.JSONRenderer
 
     def parse(self, stream, media_type=None, parser_context=None):
         parser_context = parser_context or {}
