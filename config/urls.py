@@ -5,11 +5,22 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
 
+from accounts.api.urls import router as accounts_router
+from activity.api.urls import router as activity_router
 from core import views as core_views
 from projects import views as project_views
+from projects.api.urls import router as projects_router
+from research.api.urls import router as research_router
+
+# One browsable root for /api/v1/ listing every app's resources (each app routes its own).
+api_root = DefaultRouter()
+for app_router in (accounts_router, activity_router, projects_router, research_router):
+    api_root.registry.extend(app_router.registry)
 
 api_v1 = [
+    path("", api_root.get_api_root_view(), name="api-root"),
     path("", include("accounts.api.urls")),
     path("", include("activity.api.urls")),
     path("", include("projects.api.urls")),

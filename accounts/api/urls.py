@@ -1,11 +1,11 @@
 """Routes of the accounts app under /api/v1/."""
 
 from django.urls import path
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
 from . import views
 
-router = DefaultRouter()
+router = SimpleRouter()
 router.register("people", views.PersonViewSet, basename="person")
 router.register("tokens", views.ApiTokenViewSet, basename="token")
 

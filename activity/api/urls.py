@@ -1,10 +1,10 @@
 """Routes of the activity log under /api/v1/."""
 
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
 from . import views
 
-router = DefaultRouter()
+router = SimpleRouter()
 router.register("activity", views.ActivityViewSet, basename="activity")
 
 urlpatterns = router.urls

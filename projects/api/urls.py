@@ -1,10 +1,10 @@
 """Routes of the projects app under /api/v1/."""
 
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
 from . import views
 
-router = DefaultRouter()
+router = SimpleRouter()
 router.register("projects", views.ProjectViewSet, basename="project")
 router.register("targets", views.TargetViewSet, basename="target")
 router.register("rotations", views.RotationViewSet, basename="rotation")

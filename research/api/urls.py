@@ -1,10 +1,10 @@
 """Routes of the research app under /api/v1/."""
 
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
 from . import views
 
-router = DefaultRouter()
+router = SimpleRouter()
 router.register("boards", views.BoardViewSet, basename="board")
 router.register("metrics", views.MetricViewSet, basename="metric")
 router.register("ideas", views.IdeaViewSet, basename="idea")

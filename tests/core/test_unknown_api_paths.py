@@ -66,3 +66,14 @@ def test_real_endpoints_still_check_csrf_for_a_session(db):
     response = client.post("/api/v1/tokens/", data={"name": "x"}, content_type="application/json")
     assert response.status_code == 403
     assert "CSRF" in response.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_the_api_root_lists_every_apps_resources(member):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(member)
+    listed = api.get("/api/v1/").json()
+    for name in ("people", "tokens", "activity", "projects", "rotations", "ideas", "readings"):
+        assert name in listed, name
