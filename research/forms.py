@@ -6,25 +6,20 @@ import io
 from django import forms
 from django.contrib.auth.models import User
 
-from accounts.models import person_label
+from accounts.forms import PersonChoiceField
+from accounts.selectors import active_people
 
-from .models import Direction, Maturity, Metric, Status
+from .models import GAIN_BAR_MAX, GAIN_BAR_MIN, Direction, Idea, Maturity, Metric, Reading, Status
 from .transitions import move_choices
 
 
-def _people():
-    return User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    """A choice of user. Given a list of people (``use_people``), it renders and validates
-    from that list without queries, so a formset can share one list across its forms.
+class SharedPersonChoiceField(PersonChoiceField):
+    """The accounts app's person picker that, given a list of people (``use_people``),
+    renders and validates from that list without queries, so a formset can share one list
+    across its forms.
     """
 
     _people_by_pk: dict[str, User] | None = None
-
-    def label_from_instance(self, user: User) -> str:
-        return person_label(user)
 
     def use_people(self, people: list[User]) -> None:
         self._people_by_pk = {str(user.pk): user for user in people}
@@ -57,8 +52,8 @@ class BoardForm(forms.Form):
     )
     gain_bar = forms.FloatField(
         initial=2.0,
-        min_value=0,
-        max_value=10000,
+        min_value=GAIN_BAR_MIN,
+        max_value=GAIN_BAR_MAX,
         label="Gain bar (%)",
         help_text="The minimum relative improvement over the baseline that justifies "
         "changing the production model.",
@@ -71,8 +66,11 @@ class BoardForm(forms.Form):
     )
     metric_target = forms.FloatField(required=False, label="Target (optional)")
 
-    def service_kwargs(self) -> dict:
-        data = self.cleaned_data
+    def clean(self) -> dict:
+        """The keyword arguments of ``services.board_create``: the metric fields nest."""
+        data = super().clean()
+        if self.errors:
+            return data
         return {
             "title": data["title"],
             "question": data["question"],
@@ -92,7 +90,9 @@ class BoardSettingsForm(forms.Form):
 
     title = forms.CharField(max_length=200)
     question = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    gain_bar = forms.FloatField(min_value=0, max_value=10000, label="Gain bar (%)")
+    gain_bar = forms.FloatField(
+        min_value=GAIN_BAR_MIN, max_value=GAIN_BAR_MAX, label="Gain bar (%)"
+    )
     primary_metric = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
 
     def __init__(self, *args, metrics: list[Metric], **kwargs):
@@ -103,6 +103,15 @@ class BoardSettingsForm(forms.Form):
             (metric.pk, str(metric)) for metric in metrics
         ]
         self.auto_id = "id_board_%s"
+
+    def clean_primary_metric(self) -> Metric | None:
+        return self.metrics.get(self.cleaned_data["primary_metric"])
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("primary_metric") is None:
+            data.pop("primary_metric", None)  # empty leaves the primary metric as it is
+        return data
 
 
 class MetricForm(forms.Form):
@@ -123,23 +132,28 @@ class IdeaForm(forms.Form):
         help_text="If we do X, metric Y improves because Z.",
     )
     maturity = forms.ChoiceField(choices=Maturity.choices, initial=Maturity.IDEA)
-    owner = PersonChoiceField(queryset=User.objects.none(), required=False)
+    owner = PersonChoiceField(required=False)
 
     def __init__(self, *args, can_assign: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        if can_assign:
-            self.fields["owner"].queryset = _people()
-        else:
+        if not can_assign:
             del self.fields["owner"]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("owner") is None:
+            data.pop("owner", None)  # no choice keeps the owner (or makes the author it)
+        return data
 
 
 class MoveForm(forms.Form):
-    """Move an idea to one of the statuses its current one allows."""
+    """Move an idea: the select offers the statuses its current one allows
+    (``research.transitions``); the service refuses any other with its message."""
 
-    to = forms.ChoiceField(label="Move to")
+    to = forms.CharField(label="Move to", widget=forms.Select)
     reason = forms.CharField(
         required=False,
-        max_length=2000,
+        max_length=Idea.REASON_MAX_LENGTH,
         label="Reason",
         help_text="Required when dropping.",
     )
@@ -147,7 +161,7 @@ class MoveForm(forms.Form):
     def __init__(self, *args, idea=None, **kwargs):
         super().__init__(*args, **kwargs)
         statuses = move_choices(idea.status) if idea is not None else Status.values
-        self.fields["to"].choices = [(s, Status(s).label) for s in statuses]
+        self.fields["to"].widget.choices = [(s, Status(s).label) for s in statuses]
         if idea is not None:
             # Unique ids per card: many move forms share one board page.
             self.auto_id = f"id_move_{idea.pk}_%s"
@@ -165,7 +179,7 @@ class ReadingForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
     )
-    note = forms.CharField(required=False, max_length=500)
+    note = forms.CharField(required=False, max_length=Reading.NOTE_MAX_LENGTH)
 
     def __init__(self, *args, metrics=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -174,12 +188,11 @@ class ReadingForm(forms.Form):
 
 class TaskForm(forms.Form):
     title = forms.CharField(max_length=200, label="Task")
-    owner = PersonChoiceField(queryset=User.objects.none(), required=False)
+    owner = SharedPersonChoiceField(required=False)
 
     def __init__(self, *args, people: list[User] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _people()
-        self.fields["owner"].use_people(list(_people()) if people is None else people)
+        self.fields["owner"].use_people(list(active_people()) if people is None else people)
 
 
 class BaseTaskFormSet(forms.BaseFormSet):
@@ -189,7 +202,7 @@ class BaseTaskFormSet(forms.BaseFormSet):
 
     def get_form_kwargs(self, index):
         if self._people is None:
-            self._people = list(_people())
+            self._people = list(active_people())
         return {**super().get_form_kwargs(index), "people": self._people}
 
 

@@ -7,6 +7,7 @@ only by ``services.idea_transition``, which follows ``research.transitions``.
 import math
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -50,11 +51,19 @@ class Maturity(models.TextChoices):
     PRODUCTION = "production", "In production"
 
 
+# A board's gain bar, in percent: the constraint, the services, the form and the
+# serializer all read these.
+GAIN_BAR_MIN = 0
+GAIN_BAR_MAX = 10_000
+
+
 class Board(models.Model):
     """A research question on a project, with the gain bar ideas must clear to ship.
 
     ``gain_bar`` is a percentage: the minimum relative improvement over the baseline of the
-    primary metric that justifies changing the production model (2.0 means 2 %).
+    primary metric that justifies changing the production model (2.0 means 2 %), between
+    ``GAIN_BAR_MIN`` and ``GAIN_BAR_MAX`` (the services refuse others with a field message;
+    a check constraint keeps them out of the table).
     """
 
     project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="boards")
@@ -79,7 +88,8 @@ class Board(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["project", "title"], name="board_title_unique"),
             models.CheckConstraint(
-                condition=models.Q(gain_bar__gte=0) & models.Q(gain_bar__lte=10000),
+                condition=models.Q(gain_bar__gte=GAIN_BAR_MIN)
+                & models.Q(gain_bar__lte=GAIN_BAR_MAX),
                 name="board_gain_bar_range",
             ),
         ]
@@ -127,7 +137,10 @@ class Idea(models.Model):
 
     ``status`` changes only through ``services.idea_transition``; ``position`` orders the
     cards within a status column and is unique there (the services assign it under a lock).
+    A drop reason holds at most ``REASON_MAX_LENGTH`` characters.
     """
+
+    REASON_MAX_LENGTH = 2000
 
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="ideas")
     title = models.CharField(max_length=200)
@@ -206,13 +219,15 @@ class Reading(models.Model):
 
     SOURCE_MANUAL = "manual"
     SOURCE_API = "api"
+    NOTE_MAX_LENGTH = 500
+    SOURCE_MAX_LENGTH = 100
 
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="readings")
     metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="readings")
     value = models.FloatField()
     recorded_at = models.DateTimeField(default=timezone.now)
-    note = models.CharField(max_length=500, blank=True)
-    source = models.CharField(max_length=100, default=SOURCE_MANUAL)
+    note = models.CharField(max_length=NOTE_MAX_LENGTH, blank=True)
+    source = models.CharField(max_length=SOURCE_MAX_LENGTH, default=SOURCE_MANUAL)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -227,8 +242,6 @@ class Reading(models.Model):
         return f"{self.metric.name}={self.value} @ {self.recorded_at:%Y-%m-%d %H:%M}"
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         if not math.isfinite(self.value):
             raise ValidationError({"value": "Enter a finite number."})
 

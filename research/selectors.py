@@ -365,6 +365,15 @@ def idea_detail() -> QuerySet[Idea]:
     return Idea.objects.select_related("board__project", "board__primary_metric", "owner")
 
 
+def idea_with_board() -> QuerySet[Idea]:
+    """Ideas with their board and project: what the idea's forms and buttons need."""
+    return Idea.objects.select_related("board__project")
+
+
+def idea_has_tasks(idea: Idea) -> bool:
+    return Task.objects.filter(idea=idea).exists()
+
+
 def idea_metric_history(idea: Idea, metrics: Iterable[Metric]) -> dict[int, list[tuple]]:
     """The most recent ``CHART_POINTS`` readings of ``idea`` per metric, oldest first.
 
@@ -448,6 +457,11 @@ def reading_list() -> QuerySet[Reading]:
 def reading_detail() -> QuerySet[Reading]:
     """Readings with their idea and metric (to delete one and say which)."""
     return Reading.objects.select_related("idea", "metric")
+
+
+def task_detail() -> QuerySet[Task]:
+    """Tasks with their idea (where marking one done sends the person back)."""
+    return Task.objects.select_related("idea")
 
 
 def task_list() -> QuerySet[Task]:

@@ -6,23 +6,29 @@ ingestion) live in ``research.services``; these only parse and render.
 
 from datetime import UTC, datetime
 
-from django.contrib.auth.models import User
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import person_label
+from accounts.selectors import active_people
 from core.api.serializers import StrictInput, StrictModelInput
 from projects.models import Project
 
-from ..models import Board, Direction, Idea, Maturity, Metric, Reading, Status, Task
+from ..models import (
+    GAIN_BAR_MAX,
+    GAIN_BAR_MIN,
+    Board,
+    Direction,
+    Idea,
+    Maturity,
+    Metric,
+    Reading,
+    Status,
+    Task,
+)
 from ..services.readings import MAX_BULK_READINGS, MAX_ID
 from ..transitions import allowed_statuses
-
-
-def _active_people():
-    """Owners are chosen among active accounts, as in the UI's pickers."""
-    return User.objects.filter(is_active=True)
 
 
 class MetricSerializer(StrictModelInput):
@@ -107,14 +113,18 @@ class BoardCreateSerializer(StrictInput):
     project = serializers.SlugRelatedField(slug_field="slug", queryset=Project.objects.all())
     title = serializers.CharField(max_length=200)
     question = serializers.CharField(required=False, allow_blank=True, default="")
-    gain_bar = serializers.FloatField(required=False, default=2.0, min_value=0, max_value=10000)
+    gain_bar = serializers.FloatField(
+        required=False, default=2.0, min_value=GAIN_BAR_MIN, max_value=GAIN_BAR_MAX
+    )
     primary_metric = MetricInputSerializer(required=False)
 
 
 class BoardUpdateSerializer(StrictInput):
     title = serializers.CharField(max_length=200, required=False)
     question = serializers.CharField(required=False, allow_blank=True)
-    gain_bar = serializers.FloatField(required=False, min_value=0, max_value=10000)
+    gain_bar = serializers.FloatField(
+        required=False, min_value=GAIN_BAR_MIN, max_value=GAIN_BAR_MAX
+    )
     primary_metric = serializers.PrimaryKeyRelatedField(
         queryset=Metric.objects.all(), required=False
     )
@@ -147,12 +157,12 @@ class TaskSerializer(StrictModelInput):
         model = Task
         fields = ["id", "idea", "title", "owner", "done", "position", "created_at"]
         read_only_fields = ["id", "position", "created_at"]
-        extra_kwargs = {"owner": {"queryset": _active_people()}}
+        extra_kwargs = {"owner": {"queryset": active_people()}}
 
 
 class TaskUpdateSerializer(StrictInput):
     title = serializers.CharField(max_length=200, required=False)
-    owner = serializers.PrimaryKeyRelatedField(queryset=_active_people(), required=False)
+    owner = serializers.PrimaryKeyRelatedField(queryset=active_people(), required=False)
     done = serializers.BooleanField(required=False)
 
 
@@ -243,21 +253,21 @@ class IdeaCreateSerializer(StrictInput):
     board = serializers.PrimaryKeyRelatedField(queryset=Board.objects.all())
     title = serializers.CharField(max_length=200)
     hypothesis = serializers.CharField(required=False, allow_blank=True, default="")
-    owner = serializers.PrimaryKeyRelatedField(queryset=_active_people(), required=False)
+    owner = serializers.PrimaryKeyRelatedField(queryset=active_people(), required=False)
     maturity = serializers.ChoiceField(choices=Maturity.choices, default=Maturity.IDEA)
 
 
 class IdeaUpdateSerializer(StrictInput):
     title = serializers.CharField(max_length=200, required=False)
     hypothesis = serializers.CharField(required=False, allow_blank=True)
-    owner = serializers.PrimaryKeyRelatedField(queryset=_active_people(), required=False)
+    owner = serializers.PrimaryKeyRelatedField(queryset=active_people(), required=False)
     maturity = serializers.ChoiceField(choices=Maturity.choices, required=False)
 
 
 class TransitionTaskSerializer(StrictInput):
     title = serializers.CharField(max_length=200)
     owner = serializers.PrimaryKeyRelatedField(
-        queryset=_active_people(), required=False, allow_null=True
+        queryset=active_people(), required=False, allow_null=True
     )
     done = serializers.BooleanField(required=False, default=False)
 
@@ -279,6 +289,7 @@ class TransitionSerializer(StrictInput):
         required=False,
         allow_blank=True,
         default="",
+        max_length=Idea.REASON_MAX_LENGTH,
         help_text="Why the idea moves. Required (not blank) when ``to`` is ``dropped``: "
         "without it the answer is a 400 on ``reason``.",
     )
@@ -305,9 +316,11 @@ class ReadingCreateSerializer(StrictInput):
     metric = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     value = serializers.FloatField()
     recorded_at = serializers.DateTimeField(required=False, allow_null=True)
-    note = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=500)
+    note = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=Reading.NOTE_MAX_LENGTH
+    )
     source = serializers.CharField(
-        required=False, allow_blank=True, allow_null=True, max_length=100
+        required=False, allow_blank=True, allow_null=True, max_length=Reading.SOURCE_MAX_LENGTH
     )
 
 

@@ -12,9 +12,20 @@ from core.services import apply_changes, full_clean, refuse_unknown_fields
 from projects.models import Project
 
 from ..cache import changes_research_data
-from ..models import Board, Direction, Metric
+from ..models import GAIN_BAR_MAX, GAIN_BAR_MIN, Board, Direction, Metric
 from ..permissions import require_manage_boards
 from ._common import finite, refuse_nul, save_changed
+
+
+def _gain_bar(value) -> float:
+    """A finite gain bar between ``GAIN_BAR_MIN`` and ``GAIN_BAR_MAX``, or a field message."""
+    number = finite(value, "gain_bar")
+    if not GAIN_BAR_MIN <= number <= GAIN_BAR_MAX:
+        raise ValidationError(
+            {"gain_bar": f"Enter a gain bar between {GAIN_BAR_MIN:,} and {GAIN_BAR_MAX:,} %."}
+        )
+    return number
+
 
 BOARD_EDITABLE_FIELDS = ("title", "question", "gain_bar", "primary_metric")
 METRIC_EDITABLE_FIELDS = ("name", "unit", "direction", "baseline", "target")
@@ -42,7 +53,7 @@ def board_create(
         project=project,
         title=title.strip(),
         question=question.strip(),
-        gain_bar=finite(gain_bar, "gain_bar"),
+        gain_bar=_gain_bar(gain_bar),
         created_by=actor,
     )
     full_clean(board, exclude=["primary_metric", "created_by"])
@@ -76,7 +87,7 @@ def board_update(*, board: Board, actor: User, **changes: Any) -> Board:
             changes[field] = (changes[field] or "").strip()
             refuse_nul(**{field: changes[field]})
     if "gain_bar" in changes:
-        changes["gain_bar"] = finite(changes["gain_bar"], "gain_bar")
+        changes["gain_bar"] = _gain_bar(changes["gain_bar"])
     metric = changes.get("primary_metric")
     if metric is not None and metric.board_id != board.pk:
         raise ValidationError({"primary_metric": "Choose one of this board's metrics."})

@@ -143,8 +143,9 @@ def idea_transition(
     """Move an idea to status ``to``; the only code that writes ``Idea.status``.
 
     Enforces: the idea's owner or a manager acts; the move is in ``IDEA_TRANSITIONS``;
-    dropping needs a reason; promoting needs at least one engineering task (existing, or
-    given in ``tasks`` as ``{"title", "owner", "done"}`` dicts and created here). Records
+    dropping needs a reason (at most ``Idea.REASON_MAX_LENGTH`` characters); promoting needs
+    at least one engineering task (existing, or given in ``tasks`` as ``{"title", "owner",
+    "done"}`` dicts and created here). Records
     an ``IdeaStatusChange`` (the funnel) and an activity event. The row is locked, so two
     concurrent moves cannot both start from the same status; a caller that says which
     status it saw (``expected_from``) gets a ``Conflict`` when someone moved it first.
@@ -172,6 +173,10 @@ def idea_transition(
     refuse_nul(reason=reason)
     if to in REASON_REQUIRED and not reason:
         raise ValidationError({"reason": "Give a reason for dropping the idea."})
+    if len(reason) > Idea.REASON_MAX_LENGTH:
+        raise ValidationError(
+            {"reason": f"Keep the reason to {Idea.REASON_MAX_LENGTH:,} characters or fewer."}
+        )
     if to == Status.PROMOTED:
         new_tasks = tasks_clean(tasks or [])
         if not new_tasks and not idea.tasks.exists():

@@ -93,15 +93,17 @@ def _parse_item(item, now: datetime, default_source: str) -> tuple[tuple | None,
         except ValueError as exc:
             errors["recorded_at"] = [str(exc)]
     note = "" if item.get("note") is None else item["note"]
-    if not isinstance(note, str) or len(note) > 500:
-        errors["note"] = ["Enter text of at most 500 characters."]
+    if not isinstance(note, str) or len(note) > Reading.NOTE_MAX_LENGTH:
+        errors["note"] = [f"Enter text of at most {Reading.NOTE_MAX_LENGTH} characters."]
     elif message := nul_message(note):
         errors["note"] = [message]
     source = item.get("source")
     if source is None or (isinstance(source, str) and not source.strip()):
         source = default_source  # blank is absent too
-    if not isinstance(source, str) or len(source) > 100:
-        errors["source"] = ["Enter text of at most 100 characters (e.g. a run id)."]
+    if not isinstance(source, str) or len(source) > Reading.SOURCE_MAX_LENGTH:
+        errors["source"] = [
+            f"Enter text of at most {Reading.SOURCE_MAX_LENGTH} characters (e.g. a run id)."
+        ]
     elif message := nul_message(source):
         errors["source"] = [message]
     if errors:

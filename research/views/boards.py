@@ -1,12 +1,11 @@
 """Board pages: a project's boards, the board itself, and the forms posted from it."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.forms import apply_service_errors
+from core.forms import submit_form
 from core.registries import project_tabs
 from projects.models import Project
 
@@ -31,16 +30,10 @@ def project_boards(request: HttpRequest, slug: str) -> HttpResponse:
     form = BoardForm(request.POST or None)
     if request.method == "POST":
         require_manage_boards(request.user)
-        if form.is_valid():
-            try:
-                board = services.board_create(
-                    project=project, actor=request.user, **form.service_kwargs()
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, f"Board “{board.title}” created.")
-                return redirect(board)
+        board = submit_form(form, services.board_create, project=project, actor=request.user)
+        if board:
+            messages.success(request, f"Board “{board.title}” created.")
+            return redirect(board)
     return render(
         request,
         "research/project_boards.html",
@@ -63,7 +56,7 @@ def _card(idea: Idea, primary, progress: dict, user, urls: dict) -> dict:
         "idea": idea,
         "primary": progress.get((idea.pk, primary.pk)) if primary else None,
         "can_move": can_edit_idea(user, idea),
-        # The move form's choices, rendered by hand in _card.html (MoveForm validates posts).
+        # The allowed moves, rendered by hand in _card.html; the service refuses any other.
         "move_choices": [(s, Status(s).label) for s in move_choices(idea.status)],
         "url": urls["detail"](idea.pk),
         "move_url": urls["move"](idea.pk),
@@ -156,14 +149,10 @@ def board_idea_create(request: HttpRequest, pk: int) -> HttpResponse:
     board = get_object_or_404(Board, pk=pk)
     require_contribute(request.user)
     form = IdeaForm(request.POST, can_assign=False)
-    if form.is_valid():
-        try:
-            idea = services.idea_create(board=board, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, f"Idea “{idea.title}” proposed.")
-            return redirect(board)
+    idea = submit_form(form, services.idea_create, board=board, actor=request.user)
+    if idea:
+        messages.success(request, f"Idea “{idea.title}” proposed.")
+        return redirect(board)
     return _form_page(request, "Propose an idea", form, board)
 
 
@@ -173,19 +162,9 @@ def board_settings(request: HttpRequest, pk: int) -> HttpResponse:
     board = get_object_or_404(Board, pk=pk)
     require_manage_boards(request.user)
     form = BoardSettingsForm(request.POST, metrics=list(selectors.board_metrics(board)))
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        # An empty choice leaves the primary metric as it is.
-        primary = form.metrics.get(data.pop("primary_metric"))
-        if primary is not None:
-            data["primary_metric"] = primary
-        try:
-            services.board_update(board=board, actor=request.user, **data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "Board saved.")
-            return redirect(board)
+    if submit_form(form, services.board_update, board=board, actor=request.user):
+        messages.success(request, "Board saved.")
+        return redirect(board)
     return _form_page(request, "Board settings", form, board)
 
 
@@ -194,12 +173,8 @@ def board_metric_create(request: HttpRequest, pk: int) -> HttpResponse:
     board = get_object_or_404(Board, pk=pk)
     require_manage_boards(request.user)
     form = MetricForm(request.POST)
-    if form.is_valid():
-        try:
-            metric = services.metric_create(board=board, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, f"Metric “{metric.name}” added.")
-            return redirect(board)
+    metric = submit_form(form, services.metric_create, board=board, actor=request.user)
+    if metric:
+        messages.success(request, f"Metric “{metric.name}” added.")
+        return redirect(board)
     return _form_page(request, "Add a metric", form, board)

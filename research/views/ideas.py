@@ -1,22 +1,20 @@
 """Idea pages: the idea itself, editing, moving, reordering and promoting it."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.exceptions import Conflict
-from core.forms import apply_service_errors
+from core.forms import submit_form
 
 from .. import selectors, services
 from ..forms import IdeaForm, MoveForm, PromoteFormSet, ReadingForm, TaskForm
-from ..models import Idea, Status
+from ..models import Status
 from ..permissions import can_edit_idea, can_manage_boards, can_mark_task, require_edit_idea
 from ..transitions import IDEA_TRANSITIONS
-from ._common import safe_next, wants_json
+from ._common import answer_post, refusal_text, safe_next, wants_json
 
 
 def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -74,7 +72,7 @@ def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def idea_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    idea = get_object_or_404(Idea.objects.select_related("board"), pk=pk)
+    idea = get_object_or_404(selectors.idea_with_board(), pk=pk)
     require_edit_idea(request.user, idea)
     can_assign = can_manage_boards(request.user)
     initial = {
@@ -84,15 +82,11 @@ def idea_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "owner": idea.owner_id,
     }
     form = IdeaForm(request.POST or None, initial=initial, can_assign=can_assign)
-    if request.method == "POST" and form.is_valid():
-        changes = {k: v for k, v in form.cleaned_data.items() if k != "owner" or v is not None}
-        try:
-            services.idea_update(idea=idea, actor=request.user, **changes)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, "Idea saved.")
-            return redirect(idea)
+    if request.method == "POST" and submit_form(
+        form, services.idea_update, idea=idea, actor=request.user
+    ):
+        messages.success(request, "Idea saved.")
+        return redirect(idea)
     return render(
         request,
         "research/form_page.html",
@@ -107,39 +101,31 @@ def idea_move(request: HttpRequest, pk: int) -> HttpResponse:
 
     Promoting without tasks sends the person to the promotion page to break the idea down.
     """
-    idea = get_object_or_404(Idea.objects.select_related("board"), pk=pk)
+    idea = get_object_or_404(selectors.idea_with_board(), pk=pk)
     default_next = reverse("research:board-detail", kwargs={"pk": idea.board_id})
     next_url = safe_next(request, default_next)
     to = request.POST.get("to", "")
     promote_url = reverse("research:idea-promote", kwargs={"pk": idea.pk})
     promotable = Status.PROMOTED in IDEA_TRANSITIONS.get(idea.status, frozenset())
-    if to == Status.PROMOTED and promotable and not idea.tasks.exists():
+    if to == Status.PROMOTED and promotable and not selectors.idea_has_tasks(idea):
         if wants_json(request):
             return JsonResponse({"redirect": promote_url})
         return redirect(promote_url)
-    try:
-        idea = services.idea_transition(
+    moved, refused = answer_post(
+        request,
+        lambda: services.idea_transition(
             idea=idea,
             to=to,
             actor=request.user,
             reason=request.POST.get("reason", ""),
             expected_from=request.POST.get("from") or None,
-        )
-    except Conflict as stale:
-        if wants_json(request):
-            return JsonResponse({"error": str(stale)}, status=409)
-        messages.error(request, str(stale))
-        return redirect(next_url)
-    except ValidationError as error:
-        text = " ".join(error.messages)
-        if wants_json(request):
-            return JsonResponse({"error": text}, status=400)
-        messages.error(request, f"“{idea.title}” was not moved: {text}")
-        return redirect(next_url)
-    except PermissionDenied as denied:
-        if wants_json(request):
-            return JsonResponse({"error": str(denied)}, status=403)
-        raise
+        ),
+        next_url=next_url,
+        prefix=f"“{idea.title}” was not moved: ",
+    )
+    if refused:
+        return refused
+    idea = moved
     if wants_json(request):
         return JsonResponse({"status": idea.status, "label": idea.get_status_display()})
     messages.success(request, f"“{idea.title}” moved to {idea.get_status_display().lower()}.")
@@ -149,22 +135,19 @@ def idea_move(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def idea_reorder(request: HttpRequest, pk: int) -> HttpResponse:
     """Put a card at another place in its column (drag and drop, or the Up/Down buttons)."""
-    idea = get_object_or_404(Idea.objects.select_related("board__project"), pk=pk)
+    idea = get_object_or_404(selectors.idea_with_board(), pk=pk)
     next_url = safe_next(request, reverse("research:board-detail", kwargs={"pk": idea.board_id}))
     try:
         index = int(request.POST.get("index", ""))
     except ValueError:
         index = None
-    try:
-        services.idea_reorder(idea=idea, index=index, actor=request.user)
-    except ValidationError as error:
-        if wants_json(request):
-            return JsonResponse({"error": " ".join(error.messages)}, status=400)
-        messages.error(request, " ".join(error.messages))
-    except PermissionDenied as denied:
-        if wants_json(request):
-            return JsonResponse({"error": str(denied)}, status=403)
-        raise
+    _, refused = answer_post(
+        request,
+        lambda: services.idea_reorder(idea=idea, index=index, actor=request.user),
+        next_url=next_url,
+    )
+    if refused:
+        return refused
     if wants_json(request):
         return JsonResponse({"ok": True})
     return redirect(next_url)
@@ -173,7 +156,7 @@ def idea_reorder(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def idea_promote(request: HttpRequest, pk: int) -> HttpResponse:
     """Promote an idea, breaking it down into engineering tasks on the way."""
-    idea = get_object_or_404(Idea.objects.select_related("board__project"), pk=pk)
+    idea = get_object_or_404(selectors.idea_with_board(), pk=pk)
     require_edit_idea(request.user, idea)
     formset = PromoteFormSet(request.POST or None, prefix="tasks")
     error_text = ""
@@ -183,11 +166,12 @@ def idea_promote(request: HttpRequest, pk: int) -> HttpResponse:
             for form in formset.forms
             if form.cleaned_data.get("title")
         ]
-        try:
-            services.idea_transition(idea=idea, to=Status.PROMOTED, actor=request.user, tasks=tasks)
-        except ValidationError as error:
-            error_text = " ".join(error.messages)
-        else:
+        promoted, error_text = refusal_text(
+            lambda: services.idea_transition(
+                idea=idea, to=Status.PROMOTED, actor=request.user, tasks=tasks
+            )
+        )
+        if promoted:
             messages.success(
                 request, f"“{idea.title}” promoted with {len(tasks)} task{pluralize(len(tasks))}."
             )

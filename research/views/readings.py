@@ -6,37 +6,22 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.forms import apply_service_errors
+from core.forms import submit_form
 
 from .. import selectors, services
 from ..forms import ReadingForm, ReadingImportForm
-from ..models import Idea
 from ..permissions import require_contribute, require_edit_idea
 
 
 @require_POST
 def idea_reading_create(request: HttpRequest, pk: int) -> HttpResponse:
-    idea = get_object_or_404(Idea.objects.select_related("board__project"), pk=pk)
+    idea = get_object_or_404(selectors.idea_with_board(), pk=pk)
     require_edit_idea(request.user, idea)
     form = ReadingForm(request.POST, metrics=selectors.board_metrics(idea.board))
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.reading_create(
-                idea=idea,
-                metric=data["metric"],
-                value=data["value"],
-                recorded_at=data["recorded_at"],
-                note=data["note"],
-                actor=request.user,
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(
-                request, f"Reading recorded: {data['metric'].name} = {data['value']:g}."
-            )
-            return redirect(f"{idea.get_absolute_url()}#readings")
+    reading = submit_form(form, services.reading_create, idea=idea, actor=request.user)
+    if reading:
+        messages.success(request, f"Reading recorded: {reading.metric.name} = {reading.value:g}.")
+        return redirect(f"{idea.get_absolute_url()}#readings")
     return render(
         request,
         "research/form_page.html",
