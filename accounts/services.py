@@ -8,11 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from core.services import full_clean
+from core.services import apply_changes, full_clean
 
 from .models import ApiToken, Discipline, Profile, Role, hash_token_key
-from .permissions import user_has_role
-from .signals import api_token_created, api_token_revoked
+from .permissions import require_role, user_has_role
+from .signals import api_token_created, api_token_revoked, profile_updated
 
 # A key is this prefix plus 40 URL-safe random characters (240 bits).
 TOKEN_KEY_PREFIX = "tdm_"
@@ -26,6 +26,35 @@ def profile_ensure(*, user: User) -> Profile:
     profile, _ = Profile.objects.get_or_create(
         user=user, defaults={"role": Role.ADMIN if user.is_superuser else Role.VIEWER}
     )
+    return profile
+
+
+# The fields of a profile that :func:`profile_update` changes (every editable one).
+PROFILE_EDITABLE_FIELDS = ("role", "discipline")
+
+
+@transaction.atomic
+def profile_update(
+    *,
+    profile: Profile,
+    actor: User,
+    role: str | None = None,
+    discipline: str | None = None,
+) -> Profile:
+    """Change a person's role and/or discipline (``None`` leaves a field as it is); the only
+    code that changes an existing profile. Admins only. Announces ``profile_updated`` with
+    ``{field: [old, new]}`` (the activity log records it), and nothing when nothing changed.
+    """
+    require_role(actor, Role.ADMIN, "change a person's role or discipline")
+    profile = Profile.objects.select_for_update().select_related("user").get(pk=profile.pk)
+    wanted = {"role": role, "discipline": discipline}
+    changes = apply_changes(
+        profile, {field: value for field, value in wanted.items() if value is not None}
+    )
+    if changes:
+        full_clean(profile)
+        profile.save(update_fields=list(changes))
+        profile_updated.send(sender=Profile, profile=profile, actor=actor, changes=changes)
     return profile
 
 

@@ -30,6 +30,7 @@ class EventType(models.TextChoices):
     TAKEAWAY_DELETED = "takeaway.deleted", "deleted takeaway"
     TOKEN_CREATED = "token.created", "created an API token"
     TOKEN_REVOKED = "token.revoked", "revoked an API token"
+    PROFILE_UPDATED = "profile.updated", "changed the role or discipline of"
     BOARD_CREATED = "board.created", "created board"
     BOARD_UPDATED = "board.updated", "changed board"
     METRIC_CREATED = "metric.created", "added metric"

@@ -6,7 +6,7 @@ their service and the log records it here, in the same transaction.
 
 from django.dispatch import receiver
 
-from accounts.signals import api_token_created, api_token_revoked
+from accounts.signals import api_token_created, api_token_revoked, profile_updated
 
 from .models import EventType
 from .services import activity_record
@@ -24,3 +24,8 @@ def _api_token_revoked(sender, *, token, actor, **kwargs) -> None:
     activity_record(
         actor=actor, event=EventType.TOKEN_REVOKED, target=token.user, data={"token": token.name}
     )
+
+
+@receiver(profile_updated, dispatch_uid="activity-profile-updated")
+def _profile_updated(sender, *, profile, actor, changes, **kwargs) -> None:
+    activity_record(actor=actor, event=EventType.PROFILE_UPDATED, target=profile.user, data=changes)

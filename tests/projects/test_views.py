@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils.html import escape
 
+from accounts.models import person_label
 from activity.models import Activity, EventType
 from projects.models import Phase, PhaseChange, Project, Rotation, Takeaway, Target
 from projects.transitions import PHASE_TRANSITIONS
@@ -71,6 +72,16 @@ def test_navigation_lists_the_slice_pages(login, viewer):
     for label in ("Projects", "Staffing", "Takeaways"):
         assert f">{label}</a>" in content
     assert 'aria-current="page">Projects' in content
+
+
+def test_the_user_menu_names_the_person_with_person_label(login, viewer, monkeypatch):
+    """The menu goes through ``person_name`` (so through ``person_label``, the one naming
+    rule), not its own ``get_full_name|default:get_username``."""
+    monkeypatch.setattr(
+        "accounts.templatetags.accounts_tags.person_label", lambda user: f"<{user.username}>"
+    )
+    content = login(viewer).get(reverse("projects:project-list")).content.decode()
+    assert "<summary>&lt;viewer-user&gt; <span" in content
 
 
 def test_project_page_has_the_registered_tabs(login, viewer):
@@ -296,9 +307,7 @@ NOT_SLUGS = ["%00", "a%00b", "x" * 300, "a" * 201, "two words", "%C3%A9t%C3%A9"]
 @pytest.mark.parametrize(
     "page, role", [("projects:rotation-create", "manager"), ("projects:takeaway-create", "member")]
 )
-def test_new_forms_ignore_a_project_parameter_that_is_not_a_slug(
-    login, request, page, role, value
-):
+def test_new_forms_ignore_a_project_parameter_that_is_not_a_slug(login, request, page, role, value):
     ProjectFactory(slug="x" * 200)
     ProjectFactory(slug="a" * 200)
     response = login(request.getfixturevalue(role)).get(f"{reverse(page)}?project={value}")
@@ -317,7 +326,7 @@ def test_new_forms_preselect_the_project_named_by_its_slug(login, request, page,
     assert f'value="{project.pk}" selected' in str(response.context["form"]["project"])
 
 
-@pytest.mark.parametrize("value", ["%00", "\u00b2", "²", "1" * 30, "-1", " 1"])
+@pytest.mark.parametrize("value", ["%00", "1.5", "²", "1" * 30, "-1", " 1"])
 def test_takeaway_form_ignores_a_rotation_parameter_that_is_not_an_id(login, member, value):
     RotationFactory(person=member)
     response = login(member).get(f"{reverse('projects:takeaway-create')}?rotation={value}")
@@ -385,16 +394,23 @@ def test_phase_table_through_ui_and_api(login, api_as, manager, source, to):
 
 def _workspace(n: int) -> Project:
     """``n`` projects, each with a target, a member, a rotation, a placeholder and a takeaway;
-    the first also holds ``n`` of each so its page grows too."""
+    the first also holds ``n`` of each (and ``n`` phase changes, each by another person) so
+    its pages grow too."""
     first = None
     for i in range(n):
         project = ProjectFactory()
         first = first or project
         TargetFactory(project=project)
-        project.members.add(UserFactory())
+        person = UserFactory()
+        project.members.add(person)
         RotationFactory(project=project)
         RotationFactory(project=project, person=None)
         TakeawayFactory(project=project)
+        TakeawayFactory(project=first, author=person)
+        PhaseChange.objects.create(
+            project=first, from_phase="research", to_phase="prototype", actor=person,
+            note=f"phase note {i}.",
+        )  # fmt: skip
         TargetFactory(project=first)
         RotationFactory(project=first, start=TODAY - datetime.timedelta(days=i))
         Activity.objects.create(
@@ -436,6 +452,39 @@ def test_page_query_budget(client, manager, django_assert_num_queries, page, siz
     with django_assert_num_queries(PAGE_BUDGETS[page]):
         response = client.get(url)
     assert response.status_code == 200
+    if page in ROWS_RENDERED:
+        ROWS_RENDERED[page](response.content.decode(), first, size)
+
+
+def _detail_rows(content: str, project: Project, size: int) -> None:
+    """Every target (one per project made, plus one per row), the five newest phase changes
+    with who made them, and none older."""
+    targets = list(Target.objects.filter(project=project))
+    assert len(targets) == size + 1
+    for target in targets:
+        assert f"</span> {escape(target.text)}\n" in content, target.text
+    changes = list(PhaseChange.objects.filter(project=project).select_related("actor"))
+    assert len(changes) == size
+    for change in changes[:5]:
+        assert f"by {escape(person_label(change.actor))} — “{change.note}”" in content
+    for change in changes[5:]:
+        assert change.note not in content
+
+
+def _takeaway_rows(content: str, project: Project, size: int) -> None:
+    """The twenty newest of the project's takeaways, with their authors; none older."""
+    takeaways = list(Takeaway.objects.filter(project=project).select_related("author"))
+    assert len(takeaways) == size + 1
+    shown = takeaways[:20]
+    for takeaway in shown:
+        assert f">{takeaway.title}</h3>" in content
+        assert f"<small>{escape(person_label(takeaway.author))} · " in content
+    assert content.count('<article class="takeaway"') == len(shown)
+    for takeaway in takeaways[20:]:
+        assert f">{takeaway.title}</h3>" not in content
+
+
+ROWS_RENDERED = {"project-detail": _detail_rows, "project-takeaways": _takeaway_rows}
 
 
 def test_seed_is_idempotent_and_realistic():
