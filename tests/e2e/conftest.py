@@ -203,7 +203,11 @@ def visit(browser, live_server) -> Callable[..., Page]:
     contexts = []
 
     def open_page(user, path: str = "/", viewport: str = "laptop") -> Page:
-        context = browser.new_context(viewport=VIEWPORTS[viewport], base_url=live_server.url)
+        # Reduced motion: Pico then skips its transitions, so colours and focus rings are read
+        # at their final values, not mid-fade (the CSP forbids injecting a style to do it).
+        context = browser.new_context(
+            viewport=VIEWPORTS[viewport], base_url=live_server.url, reduced_motion="reduce"
+        )
         contexts.append(context)
         # axe-core rides along on every document: cheaper than injecting it per check.
         context.add_init_script(path=str(AXE_JS))

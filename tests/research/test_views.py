@@ -1,5 +1,6 @@
 """Research pages: wiring, permissions, forms without JavaScript, query budgets."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -125,6 +126,20 @@ def test_idea_page_with_chart_data_and_reading_form(client, member, board):
     )
     assert response.status_code == 302
     assert Reading.objects.filter(idea=idea, value=0.83, source="manual").exists()
+
+
+def test_idea_page_offers_exactly_the_allowed_moves_to_its_owner(client, member, board):
+    """The move form is on the idea page with the moves the table allows from proposed."""
+    idea = IdeaFactory(board=board, owner=member, status="proposed")
+    client.force_login(member)
+    html = client.get(reverse("research:idea-detail", args=[idea.pk])).content.decode()
+    assert 'class="move-form' in html
+    offered = set(
+        re.findall(
+            r'<option value="(\w+)"', html.split('class="move-form', 1)[1].split("</form>")[0]
+        )
+    )
+    assert offered == {"exploring", "dropped"}
 
 
 @pytest.mark.parametrize("value", ["nan", "inf", "abc"])
