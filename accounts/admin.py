@@ -6,12 +6,31 @@ never deleted here, since that would cascade their rotations, takeaways and requ
 without a trace. Deactivate them instead (untick "active").
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 
 from . import services
 from .models import ApiToken, Profile
+
+
+class ProfileAdminForm(forms.ModelForm):
+    """Shows the service's refusal (the last admin keeps the role) on the role field."""
+
+    class Meta:
+        model = Profile
+        fields = list(services.PROFILE_EDITABLE_FIELDS)
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk is not None:
+            try:
+                services.profile_check_role_change(profile=self.instance, role=data.get("role"))
+            except ValidationError as error:
+                self.add_error(None, error)
+        return data
 
 
 def _update_profile(request, profile: Profile, form) -> None:
@@ -26,6 +45,7 @@ class ProfileInline(admin.StackedInline):
     """The person's profile; saved through the service by ``PersonAdmin.save_formset``."""
 
     model = Profile
+    form = ProfileAdminForm
     can_delete = False
     fields = list(services.PROFILE_EDITABLE_FIELDS)
 
@@ -79,6 +99,7 @@ class ProfileAdmin(admin.ModelAdmin):
     list_filter = ["role", "discipline"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     list_select_related = ["user"]
+    form = ProfileAdminForm
     fields = ["user", *services.PROFILE_EDITABLE_FIELDS]
     readonly_fields = ["user"]
 

@@ -6,6 +6,7 @@ import secrets
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core.services import apply_changes, full_clean
@@ -33,6 +34,28 @@ def profile_ensure(*, user: User) -> Profile:
 PROFILE_EDITABLE_FIELDS = ("role", "discipline")
 
 
+def profile_check_role_change(*, profile: Profile, role: str | None) -> None:
+    """Refuse taking the admin role from the last active admin (a field message on ``role``).
+
+    ``profile_update`` enforces it under a lock; forms (the admin's) call it to show the
+    same message on the field before saving."""
+    current = Profile.objects.filter(pk=profile.pk).values_list("role", flat=True).first()
+    if current == Role.ADMIN and role is not None and role != Role.ADMIN:
+        _check_not_last_admin(profile)
+
+
+def _check_not_last_admin(profile: Profile) -> None:
+    others = (
+        User.objects.filter(is_active=True)
+        .filter(Q(profile__role=Role.ADMIN) | Q(is_superuser=True))
+        .exclude(pk=profile.user_id)
+    )
+    if not others.exists():
+        raise ValidationError(
+            {"role": "Tandem needs at least one admin: make someone else an admin first."}
+        )
+
+
 @transaction.atomic
 def profile_update(
     *,
@@ -42,11 +65,17 @@ def profile_update(
     discipline: str | None = None,
 ) -> Profile:
     """Change a person's role and/or discipline (``None`` leaves a field as it is); the only
-    code that changes an existing profile. Admins only. Announces ``profile_updated`` with
+    code that changes an existing profile. Admins only, and the last active admin keeps the
+    role (someone must be able to manage people). Announces ``profile_updated`` with
     ``{field: [old, new]}`` (the activity log records it), and nothing when nothing changed.
     """
     require_role(actor, Role.ADMIN, "change a person's role or discipline")
+    # Lock every admin profile first, so two admins demoting each other at once cannot both
+    # pass the last-admin check.
+    list(Profile.objects.select_for_update().filter(role=Role.ADMIN).values_list("pk"))
     profile = Profile.objects.select_for_update().select_related("user").get(pk=profile.pk)
+    if profile.role == Role.ADMIN and role is not None and role != Role.ADMIN:
+        _check_not_last_admin(profile)
     wanted = {"role": role, "discipline": discipline}
     changes = apply_changes(
         profile, {field: value for field, value in wanted.items() if value is not None}

@@ -217,3 +217,47 @@ def test_the_admin_can_still_deactivate_a_person(client, admin_user):
     del data["is_active"]
     assert client.post(url, data).status_code == 302
     assert User.objects.get(pk=person.pk).is_active is False
+
+
+def test_the_last_admin_cannot_be_demoted_but_one_of_two_can():
+    """Someone must always be able to manage people: the last active admin keeps the role."""
+    only = UserFactory(role=Role.ADMIN)
+    with pytest.raises(ValidationError) as error:
+        profile_update(profile=only.profile, actor=only, role=Role.MANAGER)
+    assert error.value.message_dict["role"] == [
+        "Tandem needs at least one admin: make someone else an admin first."
+    ]
+    only.profile.refresh_from_db()
+    assert only.profile.role == Role.ADMIN
+
+    UserFactory(role=Role.ADMIN, is_active=False)  # an inactive admin does not count
+    with pytest.raises(ValidationError):
+        profile_update(profile=only.profile, actor=only, role=Role.MANAGER)
+
+    second = UserFactory(role=Role.ADMIN)
+    profile_update(profile=only.profile, actor=second, role=Role.MANAGER)
+    only.profile.refresh_from_db()
+    assert only.profile.role == Role.MANAGER
+    with pytest.raises(ValidationError):
+        profile_update(profile=second.profile, actor=second, role=Role.MEMBER)
+
+
+def test_a_superuser_counts_as_another_admin():
+    admin = UserFactory(role=Role.ADMIN)
+    UserFactory(role=Role.VIEWER, is_superuser=True)
+    profile_update(profile=admin.profile, actor=admin, role=Role.MEMBER)
+    admin.profile.refresh_from_db()
+    assert admin.profile.role == Role.MEMBER
+
+
+def test_the_admin_shows_the_last_admin_refusal_on_the_form(client):
+    """Demoting the only admin in the admin is a form error with the service's words."""
+    only = UserFactory(username="solo", role=Role.ADMIN, is_staff=True, is_superuser=True)
+    client.force_login(only)
+    url = f"/admin/accounts/profile/{only.profile.pk}/change/"
+    data = _form_values(client, url)
+    data["role"] = "manager"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Tandem needs at least one admin" in response.content.decode()
+    assert Profile.objects.get(user=only).role == Role.ADMIN
