@@ -25,8 +25,8 @@ def json_safe(value: Any) -> Any:
 def apply_changes(instance, changes: dict[str, Any]) -> dict[str, list]:
     """Set ``changes`` on ``instance``; return ``{field: [old, new]}`` for what really changed.
 
-    The one update shape of every service: save ``update_fields=[*changed, "updated_at"]``
-    and record an event only when this is not empty.
+    The one update shape of every service: :func:`save_changed`, and record an event only
+    when this is not empty.
     """
     changed: dict[str, list] = {}
     for field, new in changes.items():
@@ -35,6 +35,14 @@ def apply_changes(instance, changes: dict[str, Any]) -> dict[str, list]:
             changed[field] = [json_safe(old), json_safe(new)]
             setattr(instance, field, new)
     return changed
+
+
+def save_changed(instance, changed: dict) -> None:
+    """Save only the fields that changed (and ``updated_at`` where the model keeps one)."""
+    fields = list(changed)
+    if any(field.name == "updated_at" for field in instance._meta.concrete_fields):
+        fields.append("updated_at")
+    instance.save(update_fields=fields)
 
 
 def refuse_unknown_fields(changes: dict[str, Any], editable: tuple[str, ...]) -> None:

@@ -20,6 +20,7 @@ from rest_framework.test import APIClient
 from accounts.models import Role
 
 from .factories import UserFactory
+from .processes import free_port, stop
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -143,13 +144,9 @@ class _Inbox:
 @pytest.fixture(scope="session")
 def smtp_server():
     """A real SMTP server on 127.0.0.1 (a free port per test process)."""
-    import socket
-
     from aiosmtpd.controller import Controller
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     inbox = _Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
@@ -211,9 +208,5 @@ def celery_worker(django_db_setup, django_db_blocker, smtp_server):
         process.kill()
         pytest.fail(f"The Celery worker did not answer within 30 s; see {log.name}")
     yield process
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    stop(process)
     log.close()

@@ -24,7 +24,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             key = header[1].decode()
         except UnicodeError:
             raise exceptions.AuthenticationFailed("Invalid token.") from None
-        # Issue 12: an address sending wrong tokens is refused (429) before the lookup.
+        # An address that has sent too many wrong tokens is refused (429) before the lookup.
         token = throttle_token_guesses(request, api_token_authenticate, key)
         if token is None:
             raise exceptions.AuthenticationFailed("Invalid, revoked or expired token.")

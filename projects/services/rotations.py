@@ -21,6 +21,7 @@ from core.services import (
     full_clean,
     json_safe,
     refuse_unknown_fields,
+    save_changed,
 )
 
 from ..models import MAX_ALLOCATION, Project, Rotation, TakeawayRequest
@@ -141,7 +142,7 @@ def rotation_update(*, rotation: Rotation, actor: User, **changes: Any) -> Rotat
     full_clean(rotation)
     _check_no_overlap(rotation)
     if changed:
-        rotation.save(update_fields=[*changed, "updated_at"])
+        save_changed(rotation, changed)
         event = (
             EventType.PLACEHOLDER_FILLED
             if was_placeholder and rotation.person_id

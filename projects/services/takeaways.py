@@ -8,7 +8,13 @@ from django.db import transaction
 
 from activity.models import EventType
 from activity.services import activity_record
-from core.services import apply_changes, full_clean, normalise_tags, refuse_unknown_fields
+from core.services import (
+    apply_changes,
+    full_clean,
+    normalise_tags,
+    refuse_unknown_fields,
+    save_changed,
+)
 
 from ..models import Project, Rotation, Takeaway
 from ..permissions import require_edit_takeaway, require_share_takeaways
@@ -81,7 +87,7 @@ def takeaway_update(*, takeaway: Takeaway, actor: User, **changes: Any) -> Takea
     changed = apply_changes(takeaway, changes)
     full_clean(takeaway)
     if changed:
-        takeaway.save(update_fields=[*changed, "updated_at"])
+        save_changed(takeaway, changed)
         activity_record(
             actor=actor,
             event=EventType.TAKEAWAY_UPDATED,

@@ -9,7 +9,7 @@ from django.db.models import Max
 
 from activity.models import EventType
 from activity.services import activity_record
-from core.services import apply_changes, full_clean, refuse_unknown_fields
+from core.services import apply_changes, full_clean, refuse_unknown_fields, save_changed
 
 from ..models import Project, Target, TargetKind
 from ..permissions import require_edit_targets
@@ -53,7 +53,7 @@ def target_update(*, target: Target, actor: User, **changes: Any) -> Target:
     changed = apply_changes(target, changes)
     full_clean(target)
     if changed:
-        target.save(update_fields=[*changed, "updated_at"])
+        save_changed(target, changed)
         activity_record(
             actor=actor,
             event=EventType.TARGET_UPDATED,

@@ -42,11 +42,3 @@ def require_active(owner: User | None, field: str = "owner") -> None:
     """People who can no longer sign in cannot be handed ideas or tasks."""
     if owner is not None and not owner.is_active:
         raise ValidationError({field: "Choose someone whose account is active."})
-
-
-def save_changed(instance, changed: dict) -> None:
-    """Save only the fields that changed (and ``updated_at`` where the model keeps one)."""
-    fields = list(changed)
-    if any(field.name == "updated_at" for field in instance._meta.concrete_fields):
-        fields.append("updated_at")
-    instance.save(update_fields=fields)

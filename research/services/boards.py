@@ -8,13 +8,13 @@ from django.db import transaction
 
 from activity.models import EventType
 from activity.services import activity_record
-from core.services import apply_changes, full_clean, refuse_unknown_fields
+from core.services import apply_changes, full_clean, refuse_unknown_fields, save_changed
 from projects.models import Project
 
 from ..cache import changes_research_data
 from ..models import GAIN_BAR_MAX, GAIN_BAR_MIN, Board, Direction, Metric
 from ..permissions import require_manage_boards
-from ._common import finite, refuse_nul, save_changed
+from ._common import finite, refuse_nul
 
 
 def _gain_bar(value) -> float:

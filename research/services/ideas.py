@@ -11,13 +11,13 @@ from django.db.models import Max
 from activity.models import EventType
 from activity.services import activity_record
 from core.exceptions import Conflict
-from core.services import apply_changes, full_clean, refuse_unknown_fields
+from core.services import apply_changes, full_clean, refuse_unknown_fields, save_changed
 
 from ..cache import changes_research_data
 from ..models import Board, Idea, IdeaStatusChange, Maturity, Status, Task
 from ..permissions import require_assign_others, require_contribute, require_edit_idea
 from ..transitions import IDEA_TRANSITIONS, REASON_REQUIRED, allowed_statuses
-from ._common import refuse_nul, require_active, save_changed
+from ._common import refuse_nul, require_active
 from .tasks import next_task_position, tasks_clean
 
 IDEA_EDITABLE_FIELDS = ("title", "hypothesis", "maturity", "owner")

@@ -11,7 +11,7 @@ from django.db.models import Max
 
 from activity.models import EventType
 from activity.services import activity_record
-from core.services import apply_changes, refuse_unknown_fields
+from core.services import apply_changes, refuse_unknown_fields, save_changed
 
 from ..cache import changes_research_data
 from ..models import Idea, Task
@@ -21,7 +21,7 @@ from ..permissions import (
     require_edit_task,
     require_mark_task,
 )
-from ._common import nul_message, refuse_nul, require_active, save_changed
+from ._common import nul_message, refuse_nul, require_active
 
 TASK_EDITABLE_FIELDS = ("title", "owner", "done")
 

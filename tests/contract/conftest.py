@@ -11,7 +11,6 @@ from one address, and the throttles have tests of their own (tests/core/test_thr
 import io
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -28,6 +27,7 @@ from django.db import connection
 from accounts.models import Role
 from accounts.services import api_token_create
 from tests.conftest import _database_url, _namespace
+from tests.processes import free_port, stop
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 UNLIMITED = "1000000/second"
@@ -51,16 +51,10 @@ class LiveApi:
             return json.loads(response.read())
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def gunicorn_url(transactional_db, tmp_path):
     """Tandem under gunicorn on this test's database; its log is printed if it fails."""
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": _database_url(connection.settings_dict),
@@ -99,11 +93,7 @@ def gunicorn_url(transactional_db, tmp_path):
         else:
             break
     yield url
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    stop(process)
     log.close()
     errors = [line for line in log_path.read_text().splitlines() if "Traceback" in line]
     assert not errors, f"the server logged errors:\n{log_path.read_text()[-20000:]}"

@@ -20,13 +20,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import free_port, stop
+
 BASE_DIR = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _pg_bin() -> Path:
@@ -41,7 +37,7 @@ class Cluster:
     def __init__(self) -> None:
         self.bin = _pg_bin()
         self.dir = Path(tempfile.mkdtemp(prefix="tandem-outage-"))
-        self.port = _free_port()
+        self.port = free_port()
         self.as_root = os.geteuid() == 0
         if self.as_root:  # initdb refuses to run as root
             shutil.chown(self.dir, "postgres")
@@ -72,7 +68,7 @@ def served():
     """Tandem under gunicorn (DEBUG off) on a private cluster; yields what a client needs."""
     cluster = Cluster()
     cluster.start()
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DEBUG": "false",
@@ -127,8 +123,7 @@ print(json.dumps({"token": key, "session": session.session_key}))
     try:
         yield {"base": base, "cluster": cluster, **secrets}
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server, timeout=30)
         cluster.remove()
         shutil.rmtree(env["STATIC_ROOT"], ignore_errors=True)
 

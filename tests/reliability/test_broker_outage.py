@@ -27,14 +27,9 @@ from core.durable import WorkStatus
 from projects.models import Phase, TakeawayRequest
 from tests.conftest import _database_url
 from tests.factories import RotationFactory, UserFactory, project_with_open_gates
+from tests.processes import free_port
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _wait(condition, timeout: float, what: str) -> None:
@@ -57,7 +52,7 @@ class Redis:
     """A throwaway Redis that the test may freeze, kill and start again on one port."""
 
     def __init__(self, directory: Path) -> None:
-        self.dir, self.port = directory, _free_port()
+        self.dir, self.port = directory, free_port()
         self.pidfile = directory / "redis.pid"
         self.url = f"redis://127.0.0.1:{self.port}/0"
 
@@ -93,7 +88,7 @@ class Served:
     def __init__(self, smtp_server) -> None:
         self.dir = Path(tempfile.mkdtemp(prefix="tandem-broker-outage-"))
         self.redis = Redis(self.dir)
-        self.port = _free_port()
+        self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.processes: list[subprocess.Popen] = []
         self.env = {

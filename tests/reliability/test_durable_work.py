@@ -6,7 +6,6 @@ not involved: these call what the prompt task and the sweep call.
 
 import datetime
 import logging
-import socket
 import threading
 
 import pytest
@@ -17,6 +16,7 @@ from core import durable
 from core.durable import WorkStatus, durable_backlog, durable_run, durable_sweep
 from projects.models import TakeawayRequest
 from tests.factories import RotationFactory, UserFactory
+from tests.processes import free_port
 
 CLAIM_TIMEOUT = datetime.timedelta(minutes=10)
 
@@ -28,16 +28,10 @@ def _request(email: str, **fields) -> TakeawayRequest:
     return TakeawayRequest.objects.create(rotation=rotation, **fields)
 
 
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def smtp_down(smtp_inbox, settings):
     """Email goes to a port where nothing listens (connection refused: an ``OSError``)."""
-    settings.EMAIL_PORT = _closed_port()
+    settings.EMAIL_PORT = free_port()
     return smtp_inbox
 
 
