@@ -83,6 +83,22 @@ def test_cache_key_prefix_comes_from_the_database_unless_set():
     assert cache_prefixes(CACHE_KEY_PREFIX="acme-tandem") == ["acme-tandem"] * 2
 
 
+PROXY_PROBE = (
+    "import django, json; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps(getattr(s, 'SECURE_PROXY_SSL_HEADER', None)))"
+)
+
+
+@pytest.mark.parametrize(
+    ("proxies", "header"), [("0", None), ("1", ["HTTP_X_FORWARDED_PROTO", "https"])]
+)
+def test_the_https_forwarding_header_is_trusted_only_behind_a_declared_proxy(proxies, header):
+    """Without a proxy a client could send ``X-Forwarded-Proto: https`` and skip the redirect."""
+    result = run(["-c", PROXY_PROBE], TRUSTED_PROXY_COUNT=proxies)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == header
+
+
 def assert_private(response) -> None:
     cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
     assert {"private", "no-store"} <= cache_control
