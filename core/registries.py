@@ -9,6 +9,8 @@ so ``ready()`` may run twice. ``core`` knows no app: it stores callables and nam
 * the header navigation (:func:`register_nav`, :func:`nav_items`)
 * digest sections (:func:`register_digest_section`, :func:`digest_sections`)
 * webhook events (:func:`register_webhook_events`, :func:`webhook_events`)
+* panels on an object's page (:func:`register_object_panel`, :func:`object_panels`)
+* badges on cards and rows (:func:`register_badges`, :func:`badges_for`)
 """
 
 from collections.abc import Callable, Iterable
@@ -213,3 +215,84 @@ def register_seed(*, key: str, seed: Callable[..., None], order: int) -> None:
 
 def seeds() -> list[Callable[..., None]]:
     return [seed for _, seed in sorted(_SEEDS.values(), key=lambda item: item[0])]
+
+
+# --- panels on an object's page ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ObjectPanel:
+    key: str
+    on: str  # the model label of the page's object, e.g. "research.idea"
+    template: str
+    context: Callable[[Any, Any], dict | None]
+    order: int
+
+
+_OBJECT_PANELS: dict[tuple[str, str], ObjectPanel] = {}
+
+
+def register_object_panel(
+    *, key: str, on: str, template: str, context: Callable[[Any, Any], dict | None], order: int
+) -> None:
+    """Add (or replace) a section on the page of each object of model ``on`` ("app.model").
+
+    ``context(obj, user)`` returns what ``template`` needs, or ``None`` to leave the panel
+    out; keep it to a fixed number of queries. The idea page of the research slice shows,
+    for example, the data-gap requests and dependency flags of the idea.
+    """
+    _OBJECT_PANELS[(on, key)] = ObjectPanel(key, on, template, context, order)
+
+
+def object_panels(obj, user) -> list[dict]:
+    """``[{"template": ..., **context}, ...]`` in order for ``obj``'s page."""
+    label = obj._meta.label_lower
+    panels = []
+    for panel in sorted(_OBJECT_PANELS.values(), key=lambda p: (p.order, p.key)):
+        if panel.on != label:
+            continue
+        context = panel.context(obj, user)
+        if context is not None:
+            panels.append({"template": panel.template, **context})
+    return panels
+
+
+# --- badges on cards and rows ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A small marker beside an object's name: text that reads alone (never colour alone),
+    a CSS modifier, an optional link and a longer description for the title attribute."""
+
+    text: str
+    css: str = ""
+    url: str = ""
+    description: str = ""
+
+
+_BADGES: dict[tuple[str, str], Callable[[list], dict[int, list[Badge]]]] = {}
+
+
+def register_badges(*, key: str, on: str, fetch: Callable[[list], dict[int, list[Badge]]]) -> None:
+    """Add badges to the objects of model ``on`` ("app.model") wherever they are listed
+    (board cards for "research.idea", the project header and list for "projects.project").
+
+    ``fetch(objects)`` answers ``{pk: [Badge, ...]}`` for a whole list in a fixed number of
+    queries, so a page of 5 or 50 rows costs the same.
+    """
+    _BADGES[(on, key)] = fetch
+
+
+def badges_for(on: str, objects) -> dict[int, list[Badge]]:
+    """Every registered badge of ``objects`` (all of model ``on``), by primary key."""
+    objects = list(objects)
+    found: dict[int, list[Badge]] = {obj.pk: [] for obj in objects}
+    if not objects:
+        return found
+    for (label, _key), fetch in sorted(_BADGES.items()):
+        if label != on:
+            continue
+        for pk, badges in fetch(objects).items():
+            found.setdefault(pk, []).extend(badges)
+    return found

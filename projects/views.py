@@ -19,7 +19,7 @@ from accounts.models import Discipline
 from activity.selectors import project_activity
 from core.exceptions import Conflict
 from core.forms import submit_form
-from core.registries import dashboard_panels, gate_problems, project_tabs
+from core.registries import badges_for, dashboard_panels, gate_problems, project_tabs
 
 from . import permissions, selectors, services
 from .filters import ProjectFilter, TakeawayFilter
@@ -66,13 +66,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def project_list(request: HttpRequest) -> HttpResponse:
     """Projects filtered by phase, health, person and name."""
     filterset = ProjectFilter(request.GET or None, queryset=selectors.project_list())
+    page = _paginate(request, _filtered(filterset))
+    page.object_list = list(page.object_list)  # read once: the rows and their badges
     return render(
         request,
         "projects/project_list.html",
         {
             "title": "Projects",
             "filter": filterset,
-            "page": _paginate(request, _filtered(filterset)),
+            "page": page,
+            # What other slices mark on a project (e.g. open flags), one query a slice.
+            "badges": badges_for("projects.project", page.object_list),
         },
     )
 

@@ -17,3 +17,26 @@ def markdown(text: str) -> str:
 @register.filter
 def get_item(mapping: dict, key):
     return mapping.get(key) if mapping else None
+
+
+@register.inclusion_tag("core/_badges.html")
+def badges(badge_list) -> dict:
+    """Render the registered badges of one object (``core.registries.badges_for``)."""
+    return {"badges": badge_list or []}
+
+
+@register.simple_tag
+def object_badges(obj) -> list:
+    """The registered badges of a single object, for a page about that object (one
+    query per registered source)."""
+    from core.registries import badges_for
+
+    return badges_for(obj._meta.label_lower, [obj]).get(obj.pk, [])
+
+
+@register.simple_tag(takes_context=True)
+def page_panels(context, obj) -> list:
+    """The registered panels of ``obj``'s page for the signed-in person."""
+    from core.registries import object_panels
+
+    return object_panels(obj, context["request"].user)

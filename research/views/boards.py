@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.forms import submit_form
-from core.registries import project_tabs
+from core.registries import badges_for, project_tabs
 from projects.models import Project
 
 from .. import selectors, services
@@ -51,9 +51,11 @@ def project_boards(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _card(idea: Idea, primary, progress: dict, user, urls: dict) -> dict:
+def _card(idea: Idea, primary, progress: dict, user, urls: dict, badges: dict) -> dict:
     return {
         "idea": idea,
+        # What other slices mark on the card (e.g. open dependency flags), one query a slice.
+        "badges": badges.get(idea.pk, []),
         "primary": progress.get((idea.pk, primary.pk)) if primary else None,
         "can_move": can_edit_idea(user, idea),
         # The allowed moves, rendered by hand in _card.html; the service refuses any other.
@@ -93,8 +95,11 @@ def board_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "move": url_maker("research:idea-move"),
         "reorder": url_maker("research:idea-reorder"),
     }
+    badges = badges_for("research.idea", ideas)
     for column in columns:
-        column["cards"] = [_card(i, primary, progress, request.user, urls) for i in column["ideas"]]
+        column["cards"] = [
+            _card(i, primary, progress, request.user, urls, badges) for i in column["ideas"]
+        ]
     funnel = selectors.board_funnel(board)
     manager = can_manage_boards(request.user)
     return render(
