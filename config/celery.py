@@ -42,7 +42,7 @@ app.conf.task_publish_retry = False
 DURABLE_SWEEP_SECONDS = float(os.environ.get("DURABLE_SWEEP_SECONDS", "60"))
 
 # The beat schedule: the one place that says what runs periodically. One comment per entry.
-# Later slices add entries here (e.g. the weekly digest, flag escalation).
+# Later slices add entries here (e.g. the weekly digest).
 app.conf.beat_schedule = {
     # Runs every row of durable work whose prompt was lost (broker down at commit, a worker
     # that died): takeaway requests today, digests and webhook deliveries next. A sweep that
@@ -51,5 +51,13 @@ app.conf.beat_schedule = {
         "task": "durable_sweep",
         "schedule": DURABLE_SWEEP_SECONDS,
         "options": {"expires": DURABLE_SWEEP_SECONDS},
+    },
+    # Escalates unacknowledged dependency flags past each step (FLAG_ESCALATION_DAYS) to
+    # their owner and the project's manager. Hourly is fine-grained enough for steps counted
+    # in days; a run twice or at once escalates each step once.
+    "flags-escalate": {
+        "task": "flags_escalate",
+        "schedule": 3600.0,
+        "options": {"expires": 3600.0},
     },
 }

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "activity",
     "projects",
     "research",
+    "flags",
 ]
 
 MIDDLEWARE = [
@@ -280,6 +281,13 @@ API_THROTTLE_BURST = env.int("API_THROTTLE_BURST", default=100)
 # Off without Redis: a per-process cache could not see other processes' writes.
 IDEA_LIST_CACHE_SECONDS = env.int("IDEA_LIST_CACHE_SECONDS", default=30 if REDIS_URL else 0)
 
+# Dependency flags: an unacknowledged flag older than this many days is overdue, and the
+# escalation job notifies its owner and the project's manager once past each step.
+FLAG_OVERDUE_DAYS = env.int("FLAG_OVERDUE_DAYS", default=3)
+FLAG_ESCALATION_DAYS = sorted(
+    {int(days) for days in env.list("FLAG_ESCALATION_DAYS", default=["3", "7"])}
+)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tandem API",
     "DESCRIPTION": (
@@ -297,6 +305,10 @@ SPECTACULAR_SETTINGS = {
         "PhaseEnum": "projects.models.Phase",
         "MetricDirectionEnum": "research.models.Direction",
         "EventTypeEnum": "activity.models.EventType",
+        "FlagStatusEnum": "flags.models.FlagStatus",
+        "FlagKindEnum": "flags.models.Kind",
+        "FlagSeverityEnum": "flags.models.Severity",
+        "TargetKindEnum": "projects.models.TargetKind",
     },
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

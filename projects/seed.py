@@ -15,7 +15,7 @@ from accounts.seed import seed_people
 from core.registries import gate_problems
 
 from . import services
-from .models import Phase, Project, Rotation
+from .models import Phase, PhaseChange, Project, Rotation
 
 # username, first, last, discipline, role: joins the six people seed_demo creates.
 MORE_PEOPLE = [
@@ -36,6 +36,9 @@ PATH = {
     Phase.MONITORING: [Phase.PROTOTYPE, Phase.IMPLEMENTATION, Phase.RELEASED, Phase.MONITORING],
     Phase.ARCHIVED: [Phase.ARCHIVED],
 }
+
+# Days between the seeded phase changes (the newest is this many days ago).
+PHASE_DAYS = 30
 
 # slug, name, summary, customer value, PM, release in days, health, phase, targets
 PROJECTS = [
@@ -223,7 +226,7 @@ def seed(*, stdout) -> None:
                 planned_end=day(end) if end is not None else None,
                 allocation=allocation,
             )
-        for to in PATH[phase]:
+        for step, to in enumerate(PATH[phase]):
             # Later slices' gates (e.g. a promoted idea) may not be seeded yet.
             problems = gate_problems(project, to)
             services.project_change_phase(
@@ -233,6 +236,10 @@ def seed(*, stdout) -> None:
                 note=f"Demo: moved to {Phase(to).label}.",
                 override_reason="Demo history seeded before its evidence." if problems else "",
             )
+            # Dated like the rest of the demo: a phase a month, the last one a month ago.
+            days_ago = PHASE_DAYS * (len(PATH[phase]) - step)
+            moved_at = timezone.now() - datetime.timedelta(days=days_ago)
+            PhaseChange.objects.filter(project=project, to_phase=to).update(created_at=moved_at)
         for author, project_slug, title, text, tags in TAKEAWAYS:
             if project_slug != slug:
                 continue

@@ -159,3 +159,20 @@ def project_with_open_gates(**kwargs) -> Project:
     TargetFactory(project=project)
     IdeaFactory(board=BoardFactory(project=project), status="promoted")
     return project
+
+
+class FlagFactory(factory.django.DjangoModelFactory):
+    """An open, medium dependency flag raised in research (no history row; use
+    ``flags.services.flag_raise`` for that)."""
+
+    class Meta:
+        model = "flags.Flag"
+
+    project = factory.SubFactory(ProjectFactory)
+    title = factory.Sequence(lambda n: f"Dependency {n}")
+    kind = "data_pipeline"
+    severity = "medium"
+    status = "open"
+    raised_by = factory.SubFactory(UserFactory)
+    raised_in_phase = factory.LazyAttribute(lambda flag: flag.project.phase)
+    opened_at = factory.LazyFunction(lambda: datetime.datetime.now(datetime.UTC))

@@ -230,14 +230,16 @@ def _page_tokens(n: int, user) -> tuple[str, list[str]]:
 # Every page starts with 3: the session, the user and their profile (the role in the header).
 PAGES = {
     # page: (rows builder, budget)
-    "project-list": (_page_project_list, 6),  # + count, projects, people for the filter
-    "project-team": (_page_team, 6),  # + project, rotations, team
-    "project-timeline": (_page_timeline, 6),  # + project, count, events
+    # Project pages add one query per slice that marks projects (open flags' badges).
+    "project-list": (_page_project_list, 7),  # + count, projects, people for the filter
+    "project-team": (_page_team, 7),  # + project, rotations, team
+    "project-timeline": (_page_timeline, 7),  # + project, count, events
     "takeaway-list": (_page_takeaways, 7),  # + count, takeaways, projects and people to filter
     "staffing": (_page_staffing, 7),  # + people with weekly sums, rotations, placeholders,
     # rolling off
-    "dashboard": (_page_dashboard, 10),  # + takeaways due, my projects, my rotations,
-    # rolling off, unfilled, and the research panel: my ideas, my tasks
+    "dashboard": (_page_dashboard, 12),  # + takeaways due, my projects, my rotations,
+    # rolling off, unfilled, the research panel: my ideas, my tasks, and the flags panel:
+    # flags I own, unacknowledged flags on my projects
     "api-tokens": (_page_tokens, 4),  # + the tokens
 }
 

@@ -419,15 +419,17 @@ def _workspace(n: int) -> Project:
     return first
 
 
+# Project pages: + 1 for the badges of the slices that mark projects (open flags).
 PAGE_BUDGETS = {
-    "project-list": 6,
-    "project-detail": 6,
-    "project-team": 6,
-    "project-timeline": 6,
-    "project-takeaways": 6,
+    "project-list": 7,
+    "project-detail": 7,
+    "project-team": 7,
+    "project-timeline": 7,
+    "project-takeaways": 7,
     "staffing": 7,
     "takeaway-list": 7,
-    "dashboard": 10,  # + the research panel: my ideas, my open tasks
+    "dashboard": 12,  # + the research panel (my ideas, my open tasks) and the flags panel
+    # (flags I own, unacknowledged flags on my projects)
 }
 
 

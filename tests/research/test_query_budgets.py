@@ -14,7 +14,7 @@ from tests.factories import BoardFactory, IdeaFactory, MetricFactory, ProjectFac
 pytestmark = pytest.mark.django_db
 
 SIZES = [5, 50]
-DASHBOARD_QUERIES = 10
+DASHBOARD_QUERIES = 12  # with the flags panel (flags I own, unacknowledged on my projects)
 
 
 def _boards(n: int) -> None:
@@ -119,8 +119,9 @@ def test_idea_page(client, member, size, django_assert_num_queries):
     url = reverse("research:idea-detail", args=[idea.pk])
     # session, user, profile, idea with board/project/owner, metrics, progress, chart
     # history, readings, reading count, tasks, status history, people for the task form,
-    # metrics for the reading form
-    with django_assert_num_queries(13):
+    # metrics for the reading form; other slices: the idea's badges (open flags) and the
+    # flags panel
+    with django_assert_num_queries(15):
         response = client.get(url)
     page = response.content.decode()
     assert page.count("Step ") == size

@@ -232,8 +232,9 @@ def test_board_page_query_count_does_not_grow(
     _fill_board(board, size)
     client.force_login(manager)
     url = reverse("research:board-detail", args=[board.pk])
-    # session, user, profile, board, ideas, progress pairs, metrics, funnel changes
-    with django_assert_num_queries(8):
+    # session, user, profile, board, ideas, progress pairs, metrics, funnel changes, and
+    # the card badges of other slices (open flags: one query for all cards)
+    with django_assert_num_queries(9):
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('class="idea-card') == size
@@ -329,8 +330,9 @@ def test_project_board_tab_lists_boards_and_tasks_in_constant_queries(
         Task.objects.create(idea=idea, title=f"Task {n}", position=n)
     client.force_login(viewer)
     url = reverse("research:project-boards", args=[project.slug])
-    # session, user, profile, project, boards with counts, tasks with idea and owner
-    with django_assert_num_queries(6):
+    # session, user, profile, project, boards with counts, tasks with idea and owner, and
+    # the header's badges (open flags)
+    with django_assert_num_queries(7):
         response = client.get(url)
     assert response.status_code == 200
     page = response.content.decode()

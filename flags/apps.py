@@ -1,0 +1,52 @@
+from django.apps import AppConfig
+
+
+class FlagsConfig(AppConfig):
+    """Dependency flags: engineering dependencies raised early, escalated, and measured."""
+
+    name = "flags"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from core.registries import (
+            register_badges,
+            register_gate,
+            register_nav,
+            register_object_panel,
+            register_panel,
+            register_seed,
+            register_tab,
+        )
+        from projects.models import Phase
+
+        from . import selectors
+        from .gates import critical_flag_gate
+        from .permissions import can_raise
+        from .seed import seed
+
+        register_gate(critical_flag_gate, entering=Phase.IMPLEMENTATION)
+        register_tab(key="flags", label="Flags", url_name="flags:project-flags", order=40)
+        register_nav(label="Flags", url_name="flags:flag-list", prefix="flags:", order=35)
+        register_seed(key="flags", seed=seed, order=50)
+        register_badges(key="flags", on="research.idea", fetch=selectors.idea_badges)
+        register_badges(key="flags", on="projects.project", fetch=selectors.project_badges)
+        register_object_panel(
+            key="flags",
+            on="research.idea",
+            template="flags/_idea_panel.html",
+            context=lambda idea, user: {
+                "flags": selectors.idea_flags(idea),
+                "idea": idea,
+                "can_raise": can_raise(user),
+            },
+            order=50,
+        )
+        register_panel(
+            key="flags",
+            template="flags/_dashboard.html",
+            context=lambda user: {
+                "owned_flags": selectors.flags_owned_by(user),
+                "unacknowledged_flags": selectors.flags_unacknowledged_for(user),
+            },
+            order=40,
+        )

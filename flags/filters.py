@@ -1,0 +1,52 @@
+"""The one FilterSet of the flags list: the HTML list, the project's Flags tab and the API.
+
+Ids of rows that do not exist filter to an empty list rather than a 400
+(``core.filters.IdChoiceFilter``); an unknown kind, severity, status or ordering is a 400.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+
+from accounts.filters import PersonChoiceFilter, people
+from core.filters import IdChoiceFilter, IdFilter, StrictBooleanFilter
+from projects.models import Project
+
+from .models import Flag, FlagStatus, Kind, Severity
+from .selectors import overdue_q
+
+
+def _projects(request) -> QuerySet[Project]:
+    return Project.objects.order_by("name")
+
+
+class FlagFilter(django_filters.FilterSet):
+    project = IdChoiceFilter(queryset=_projects, empty_label="Any project")
+    idea = IdFilter(field_name="idea", widget=forms.HiddenInput)
+    kind = django_filters.ChoiceFilter(choices=Kind.choices, empty_label="Any kind")
+    severity = django_filters.ChoiceFilter(choices=Severity.choices, empty_label="Any severity")
+    status = django_filters.ChoiceFilter(choices=FlagStatus.choices, empty_label="Any status")
+    owner = PersonChoiceFilter(queryset=people, empty_label="Anyone")
+    overdue = StrictBooleanFilter(
+        method="filter_overdue",
+        label="Overdue",
+        widget=forms.Select(
+            choices=[("", "Any"), ("true", "Overdue only"), ("false", "Not overdue")]
+        ),
+        help_text=None,
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(("severity_order", "severity"), ("created_at", "raised"), ("due_date", "due")),
+        field_labels={"severity_order": "Severity", "created_at": "Raised", "due_date": "Due"},
+        label="Sort by",
+        empty_label="Active first, worst first",
+    )
+
+    class Meta:
+        model = Flag
+        fields = ["project", "idea", "kind", "severity", "status", "owner", "overdue"]
+
+    def filter_overdue(self, queryset: QuerySet[Flag], name: str, value: bool | None):
+        if value is None:
+            return queryset
+        return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())
