@@ -15,6 +15,16 @@ from projects.models import Project
 from .models import Flag, FlagStatus, Kind, Severity
 from .selectors import overdue_q
 
+# ``?ordering=`` values: (the order, its label in the HTML form).
+ORDERINGS = {
+    "-severity": ("-severity_order", "Severity, worst first"),
+    "severity": ("severity_order", "Severity, mildest first"),
+    "raised": ("created_at", "Raised, oldest first"),
+    "-raised": ("-created_at", "Raised, newest first"),
+    "due": ("due_date", "Due, soonest first"),
+    "-due": ("-due_date", "Due, latest first"),
+}
+
 
 def _projects(request) -> QuerySet[Project]:
     return Project.objects.order_by("name")
@@ -35,9 +45,9 @@ class FlagFilter(django_filters.FilterSet):
         ),
         help_text=None,
     )
-    ordering = django_filters.OrderingFilter(
-        fields=(("severity_order", "severity"), ("created_at", "raised"), ("due_date", "due")),
-        field_labels={"severity_order": "Severity", "created_at": "Raised", "due_date": "Due"},
+    ordering = django_filters.ChoiceFilter(
+        choices=[(key, label) for key, (_, label) in ORDERINGS.items()],
+        method="filter_ordering",
         label="Sort by",
         empty_label="Active first, worst first",
     )
@@ -46,7 +56,10 @@ class FlagFilter(django_filters.FilterSet):
         model = Flag
         fields = ["project", "idea", "kind", "severity", "status", "owner", "overdue"]
 
-    def filter_overdue(self, queryset: QuerySet[Flag], name: str, value: bool | None):
+    def filter_ordering(self, queryset: QuerySet[Flag], name: str, value: str) -> QuerySet[Flag]:
+        return queryset.order_by(ORDERINGS[value][0], "-id") if value else queryset
+
+    def filter_overdue(self, queryset: QuerySet[Flag], name: str, value: bool) -> QuerySet[Flag]:
         if value is None:
             return queryset
         return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())

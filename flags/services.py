@@ -6,6 +6,7 @@ the API, form errors in the UI), ``PermissionDenied`` (403) and ``Conflict`` (40
 """
 
 import datetime
+import re
 from typing import Any
 
 from django.conf import settings
@@ -52,6 +53,7 @@ NOT_EDITABLE = {
     "reopen).",
     "project": "A flag stays on the project it was raised on; raise a new one instead.",
 }
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:\S")
 INACTIVE_OWNER = "Choose someone whose account is active."
 NOTE_TOO_LONG = f"Keep the note to {Flag.NOTE_MAX_LENGTH:,} characters or fewer."
 NOTE_NEEDED = {
@@ -85,7 +87,9 @@ def _clean_text(flag: Flag) -> None:
         title=flag.title, description=flag.description, external_blocker=flag.external_blocker
     )
     blocker = flag.external_blocker
-    if "://" in blocker or blocker.lower().startswith(("http:", "https:", "www.")):
+    # Anything that looks like a link (a scheme, "://", "www.") must be an http(s) URL;
+    # the rest is a team's name ("Legal: EU" is a name: a space follows its colon).
+    if "://" in blocker or _SCHEME.match(blocker) or blocker.lower().startswith("www."):
         try:
             URLValidator(schemes=["http", "https"])(blocker)
         except ValidationError:

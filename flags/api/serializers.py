@@ -149,38 +149,38 @@ class FlagTransitionSerializer(StrictInput):
 class StatsQuerySerializer(serializers.Serializer):
     """Query parameters (text) of the figures; an unknown project id has no flags."""
 
-    project = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    project = serializers.IntegerField(required=False, min_value=-(2**63), max_value=2**63 - 1)
     start = serializers.DateField(required=False)
     end = serializers.DateField(required=False)
 
 
-class _Summary(serializers.Serializer):
+class FlagDurationSummary(serializers.Serializer):
     count = serializers.IntegerField()
     median_hours = serializers.FloatField(allow_null=True)
     p90_hours = serializers.FloatField(allow_null=True)
 
 
-class _ByPhase(serializers.Serializer):
+class FlagsByPhase(serializers.Serializer):
     def get_fields(self):
         return {phase: serializers.IntegerField() for phase in Phase.values}
 
 
-class _Raised(serializers.Serializer):
+class FlagsRaised(serializers.Serializer):
     total = serializers.IntegerField()
     early = serializers.IntegerField(
         help_text="Raised while the project was in research or prototype."
     )
     late = serializers.IntegerField()
     early_share = serializers.FloatField(allow_null=True, help_text="early / total; null for none.")
-    by_phase = _ByPhase()
+    by_phase = FlagsByPhase()
 
 
-class _Age(serializers.Serializer):
+class FlagAgeBucket(serializers.Serializer):
     age = serializers.CharField()
     count = serializers.IntegerField()
 
 
-class _LeadTime(serializers.Serializer):
+class FlagLeadTime(serializers.Serializer):
     flag = serializers.IntegerField()
     title = serializers.CharField()
     project = serializers.IntegerField()
@@ -192,7 +192,7 @@ class _LeadTime(serializers.Serializer):
     )
 
 
-class _Month(serializers.Serializer):
+class FlagsPerMonth(serializers.Serializer):
     month = serializers.CharField(help_text="YYYY-MM")
     early = serializers.IntegerField()
     late = serializers.IntegerField()
@@ -204,10 +204,10 @@ class FlagStatsSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
     project = serializers.IntegerField(allow_null=True)
-    raised = _Raised()
-    to_acknowledge = _Summary()
-    to_resolve = _Summary()
-    open_by_age = _Age(many=True)
-    lead_times = _LeadTime(many=True)
+    raised = FlagsRaised()
+    to_acknowledge = FlagDurationSummary()
+    to_resolve = FlagDurationSummary()
+    open_by_age = FlagAgeBucket(many=True)
+    lead_times = FlagLeadTime(many=True)
     median_lead_days = serializers.FloatField(allow_null=True)
-    by_month = _Month(many=True)
+    by_month = FlagsPerMonth(many=True)

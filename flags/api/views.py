@@ -1,6 +1,7 @@
 """API views of the flags app: thin adapters over selectors and services."""
 
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -113,9 +114,13 @@ class FlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         "percentile hours to acknowledge and to resolve, active flags by age, each flag's "
         "lead time before implementation, and early and late flags per month.",
         parameters=[
-            OpenApiParameter("project", int, description="A project id (default: all)."),
-            OpenApiParameter("start", str, description="YYYY-MM-DD"),
-            OpenApiParameter("end", str, description="YYYY-MM-DD"),
+            OpenApiParameter(
+                "project",
+                {"type": "integer", "format": "int64", "minimum": -(2**63), "maximum": 2**63 - 1},
+                description="A project id (default: all projects; an unknown id has no flags).",
+            ),
+            OpenApiParameter("start", OpenApiTypes.DATE, description="First day (YYYY-MM-DD)."),
+            OpenApiParameter("end", OpenApiTypes.DATE, description="Last day (YYYY-MM-DD)."),
         ],
         responses={200: s.FlagStatsSerializer, **ERRORS_READ},
     )
@@ -128,6 +133,6 @@ class FlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         end = query.validated_data.get("end") or end
         selectors.stats_period_check(start, end)
         project_id = query.validated_data.get("project")
-        project = Project(pk=project_id) if project_id else None
+        project = Project(pk=project_id) if project_id is not None else None
         stats = selectors.flag_stats(start=start, end=end, project=project)
         return Response(s.FlagStatsSerializer(stats).data)

@@ -24,6 +24,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from accounts.models import Discipline, Role
+from flags import services as flag_services
 from projects import services as project_services
 from projects.models import Phase
 from tests.factories import (
@@ -163,10 +164,14 @@ def workspace(person) -> SimpleNamespace:
         ("Rules from support tickets", sam, "dropped", "idea", [0.78]),
     ]:
         ideas[title] = IdeaFactory(
-            board=board, title=title, owner=owner, status=status, maturity=maturity,
+            board=board,
+            title=title,
+            owner=owner,
+            status=status,
+            maturity=maturity,
             hypothesis="If we use what customers do, not who they are, AUC improves.",
             dropped_reason="Too few tickets per customer." if status == "dropped" else "",
-        )  # fmt: skip
+        )
         for days_ago, value in zip([13, 8, 1], values, strict=False):
             at = timezone.now() - datetime.timedelta(days=days_ago)
             ReadingFactory(idea=ideas[title], metric=auc, value=value, recorded_at=at)
@@ -174,10 +179,29 @@ def workspace(person) -> SimpleNamespace:
     promoted = ideas["Logistic baseline refresh"]
     Task.objects.create(idea=promoted, title="Nightly feature job", owner=eli, position=0)
     Task.objects.create(idea=promoted, title="Scoring endpoint", owner=eli, position=1)
+    flag = flag_services.flag_raise(
+        project=project,
+        idea=ideas["Sequence model on events"],
+        actor=sam,
+        owner=eli,
+        title="Event stream needs a replay API",
+        kind="interface",
+        severity="high",
+        description="Training on events needs **30 days** of replay.",
+    )
     return SimpleNamespace(
-        maya=maya, sam=sam, priya=priya, eli=eli, vic=vic, project=project, board=board,
-        metric=auc, ideas=ideas, idea=ideas["Gradient boosting on usage"],
-    )  # fmt: skip
+        maya=maya,
+        sam=sam,
+        priya=priya,
+        eli=eli,
+        vic=vic,
+        project=project,
+        board=board,
+        metric=auc,
+        ideas=ideas,
+        idea=ideas["Gradient boosting on usage"],
+        flag=flag,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -61,6 +61,12 @@ PAGES = {
     "idea-edit": MainPage("sam", lambda ws: f"/research/ideas/{ws.idea.pk}/edit/", "Edit"),
     "idea-promote": MainPage("sam", lambda ws: f"/research/ideas/{ws.idea.pk}/promote/", "Promote"),
     "viewer-board": MainPage("vic", lambda ws: ws.board.get_absolute_url(), "Which model"),
+    "flag-list": MainPage("eli", lambda ws: "/flags/", "Dependency flags"),
+    "project-flags": MainPage("sam", lambda ws: f"/flags/projects/{ws.project.slug}/", "Churn"),
+    "flag-form": MainPage("sam", lambda ws: f"/flags/projects/{ws.project.slug}/new/", "Raise"),
+    "flag": MainPage("eli", lambda ws: ws.flag.get_absolute_url(), "Event stream"),
+    "flag-edit": MainPage("sam", lambda ws: f"/flags/{ws.flag.pk}/edit/", "Edit"),
+    "flag-stats": MainPage("maya", lambda ws: "/flags/early-warning/", "Early warning"),
 }
 
 

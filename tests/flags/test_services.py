@@ -276,3 +276,18 @@ def test_concurrent_acknowledgements_one_wins_the_other_conflicts():
         thread.join(timeout=30)
     assert sorted(outcomes) == ["conflict", "moved"]
     assert FlagStatusChange.objects.filter(flag_id=flag.pk, to_status="acknowledged").count() == 1
+
+
+@pytest.mark.parametrize(
+    "blocker", ["javascript:alert(1)", "mailto:legal@example.com", "www.example.com", "http://"]
+)
+def test_a_link_that_is_not_an_http_url_is_refused(raise_flag, blocker):
+    with pytest.raises(ValidationError) as refused:
+        raise_flag(external_blocker=blocker)
+    assert refused.value.message_dict["external_blocker"] == [
+        "Enter a full http(s) URL, or a team's name."
+    ]
+
+
+def test_a_team_name_with_a_colon_is_a_name(raise_flag):
+    assert raise_flag(external_blocker="Legal: EU privacy").external_blocker == "Legal: EU privacy"
