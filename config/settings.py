@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "projects",
     "research",
     "flags",
+    "digests",
 ]
 
 MIDDLEWARE = [
@@ -280,6 +281,14 @@ API_THROTTLE_BURST = env.int("API_THROTTLE_BURST", default=100)
 # it at once, so this only bounds how far "value N days ago" may lag the clock. 0: off.
 # Off without Redis: a per-process cache could not see other processes' writes.
 IDEA_LIST_CACHE_SECONDS = env.int("IDEA_LIST_CACHE_SECONDS", default=30 if REDIS_URL else 0)
+
+# Weekly digests: a claim on a delivery older than this was abandoned by a dead worker and is
+# taken over (it must exceed CELERY_TASK_TIME_LIMIT); SMTP failures are retried after this
+# many seconds, doubling each time, five attempts in all.
+DIGEST_CLAIM_TIMEOUT_SECONDS = env.int("DIGEST_CLAIM_TIMEOUT_SECONDS", default=600)
+DIGEST_RETRY_SECONDS = env.int("DIGEST_RETRY_SECONDS", default=30)
+# People per queue job when the hourly job sends digests.
+DIGEST_BATCH_SIZE = env.int("DIGEST_BATCH_SIZE", default=30)
 
 # Dependency flags: an unacknowledged flag older than this many days is overdue, and the
 # escalation job notifies its owner and the project's manager once past each step.

@@ -10,6 +10,7 @@ from rest_framework.routers import DefaultRouter
 from accounts.api.urls import router as accounts_router
 from activity.api.urls import router as activity_router
 from core import views as core_views
+from digests.api.urls import router as digests_router
 from flags.api.urls import router as flags_router
 from projects import views as project_views
 from projects.api.urls import router as projects_router
@@ -23,6 +24,7 @@ for app_router in (
     projects_router,
     research_router,
     flags_router,
+    digests_router,
 ):
     api_root.registry.extend(app_router.registry)
 
@@ -33,6 +35,7 @@ api_v1 = [
     path("", include("projects.api.urls")),
     path("", include("research.api.urls")),
     path("", include("flags.api.urls")),
+    path("", include("digests.api.urls")),
 ]
 
 urlpatterns = [
@@ -42,6 +45,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("research/", include("research.urls")),
     path("flags/", include("flags.urls")),
+    path("digests/", include("digests.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
