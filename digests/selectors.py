@@ -203,3 +203,14 @@ def deliveries_of(person: User) -> QuerySet[DigestDelivery]:
 
 def delivery_list() -> QuerySet[DigestDelivery]:
     return DigestDelivery.objects.select_related("user").order_by("-week", "user_id")
+
+
+def preview_period(
+    person: User, now: datetime.datetime | None = None
+) -> tuple[Schedule, datetime.datetime, datetime.datetime]:
+    """What the person's next digest holds so far: from their last send time to now."""
+    now = now or timezone.now()
+    week = current_week_for(person, now)
+    schedule = person_schedule(person, week)
+    start = schedule.end if schedule.end <= now else schedule.start
+    return schedule, start, now

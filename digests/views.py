@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -67,11 +66,12 @@ def digest_preview(request: HttpRequest) -> HttpResponse:
 
 
 def _preview_message(user: User) -> dict:
-    week = selectors.current_week_for(user)
-    schedule = selectors.person_schedule(user, week)
-    end = min(schedule.end, timezone.now())
-    digest = selectors.digest_build(user, start=end - (schedule.end - schedule.start), end=end)
-    return {"digest": digest, **emails.render(digest, week_label=services._week_label(week))}
+    schedule, start, end = selectors.preview_period(user)
+    digest = selectors.digest_build(user, start=start, end=end)
+    return {
+        "digest": digest,
+        **emails.render(digest, week_label=services._week_label(schedule.week)),
+    }
 
 
 @xframe_options_sameorigin

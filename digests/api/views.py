@@ -2,7 +2,6 @@
 preview, and the signed-in person's preferences."""
 
 from django.conf import settings
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -48,10 +47,9 @@ class DigestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @action(detail=False, methods=["get"], pagination_class=None)
     def preview(self, request: Request) -> Response:
         user = request.user
-        week = selectors.current_week_for(user)
-        schedule = selectors.person_schedule(user, week)
-        end = min(schedule.end, timezone.now())
-        digest = selectors.digest_build(user, start=end - (schedule.end - schedule.start), end=end)
+        schedule, start, end = selectors.preview_period(user)
+        digest = selectors.digest_build(user, start=start, end=end)
+        week = schedule.week
         message = emails.render(digest, week_label=services._week_label(week))
         return Response(
             s.PreviewSerializer(

@@ -67,6 +67,8 @@ PAGES = {
     "flag": MainPage("eli", lambda ws: ws.flag.get_absolute_url(), "Event stream"),
     "flag-edit": MainPage("sam", lambda ws: f"/flags/{ws.flag.pk}/edit/", "Edit"),
     "flag-stats": MainPage("maya", lambda ws: "/flags/early-warning/", "Early warning"),
+    "digest-settings": MainPage("sam", lambda ws: "/digests/", "Weekly digest"),
+    "digest-preview": MainPage("sam", lambda ws: "/digests/preview/", "Preview my digest"),
 }
 
 
