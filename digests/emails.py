@@ -55,17 +55,28 @@ def render(digest: BuiltDigest, *, week_label: str) -> dict[str, str]:
     }
 
 
-def send(*, to: str, subject: str, text: str, html: str, user_id: int) -> None:
-    """Mail one digest through Django's email backend (SMTP in production)."""
+def send(*, to: str, subject: str, text: str, html: str, user_id: int, connection=None) -> None:
+    """Mail one digest through Django's email backend (SMTP in production); ``connection``
+    (a batch's) is reused, and closed after a failure so the next message reconnects."""
     link = unsubscribe_url(user_id)
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
         to=[to],
+        connection=connection,
         headers={
             "List-Unsubscribe": f"<{link}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
     message.attach_alternative(html, "text/html")
-    message.send()
+    try:
+        if connection is not None and getattr(connection, "connection", None) is None:
+            # Opened here, it stays open for the batch's next messages (a connection that
+            # send() opens itself is closed after one message).
+            connection.open()
+        message.send()
+    except Exception:
+        if connection is not None:
+            connection.close()
+        raise

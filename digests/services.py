@@ -38,6 +38,9 @@ RETRY_FAILED_DAYS = 8
 batch_cache: ContextVar[dict | None] = ContextVar("digest_batch_cache", default=None)
 
 
+SMTP_CONNECTION = "digests.smtp"  # the batch's open mail connection, in the batch cache
+
+
 def _preference(person: User) -> DigestPreference:
     preference, _ = DigestPreference.objects.get_or_create(user=person)
     return preference
@@ -183,6 +186,7 @@ def digest_send(delivery: DigestDelivery, *, shared: dict | None = None) -> None
         text=message["text"],
         html=message["html"],
         user_id=person.pk,
+        connection=(shared or {}).get(SMTP_CONNECTION),
     )
 
 

@@ -1,11 +1,12 @@
 """Celery tasks of the digests app: thin wrappers that take ids and call services."""
 
 from celery import shared_task
+from django.core import mail
 
 from core.durable import durable_prompt, durable_run
 
 from .models import DigestDelivery
-from .services import batch_cache
+from .services import SMTP_CONNECTION, batch_cache
 from .services import digests_schedule as schedule
 
 
@@ -19,7 +20,8 @@ def digests_schedule() -> int:
 def digests_send_batch(delivery_ids: list[int]) -> dict[str, int]:
     """Build and send a batch of deliveries, sharing one cache. Each row is claimed before
     it is sent, so a redelivered batch (a worker killed mid-way) skips the ones done."""
-    token = batch_cache.set({})
+    connection = mail.get_connection()  # one SMTP session for the batch, opened on first use
+    token = batch_cache.set({SMTP_CONNECTION: connection})
     outcomes: dict[str, int] = {}
     try:
         for pk in delivery_ids:
@@ -27,6 +29,7 @@ def digests_send_batch(delivery_ids: list[int]) -> dict[str, int]:
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
     finally:
         batch_cache.reset(token)
+        connection.close()
     return outcomes
 
 

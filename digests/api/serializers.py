@@ -1,13 +1,15 @@
 """Serializers of the digests API."""
 
-import zoneinfo
-
 from rest_framework import serializers
 
 from core.api.serializers import StrictInput
 from projects.models import Project
 
 from ..models import DigestDelivery, DigestPreference, Weekday
+
+# Not an enum in the schema: the IANA names include aliases (GMT0, GMT-0) that client
+# generators cannot tell apart. The service refuses an unknown one as a field message.
+TIME_ZONE_HELP = "An IANA time zone name, e.g. Europe/Berlin or America/New_York."
 
 
 class DeliverySerializer(serializers.ModelSerializer):
@@ -40,7 +42,8 @@ class DeliverySerializer(serializers.ModelSerializer):
 
 
 class PreferenceSerializer(serializers.ModelSerializer):
-    time_zone = serializers.ChoiceField(choices=sorted(zoneinfo.available_timezones()))
+    time_zone = serializers.CharField(help_text=TIME_ZONE_HELP)
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = DigestPreference
@@ -52,9 +55,7 @@ class PreferenceUpdateSerializer(StrictInput):
     enabled = serializers.BooleanField(required=False)
     weekday = serializers.ChoiceField(choices=Weekday.choices, required=False)
     hour = serializers.IntegerField(min_value=0, max_value=23, required=False)
-    time_zone = serializers.ChoiceField(
-        choices=sorted(zoneinfo.available_timezones()), required=False
-    )
+    time_zone = serializers.CharField(max_length=64, required=False, help_text=TIME_ZONE_HELP)
     muted_projects = serializers.PrimaryKeyRelatedField(
         queryset=Project.objects.all(), many=True, required=False
     )
