@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "activity",
     "projects",
     "research",
+    "datagaps",
 ]
 
 MIDDLEWARE = [
@@ -280,6 +281,17 @@ API_THROTTLE_BURST = env.int("API_THROTTLE_BURST", default=100)
 # Off without Redis: a per-process cache could not see other processes' writes.
 IDEA_LIST_CACHE_SECONDS = env.int("IDEA_LIST_CACHE_SECONDS", default=30 if REDIS_URL else 0)
 
+# Data-gap requests: days a request may stay unresolved (open, triaged or in progress) before
+# it is marked overdue, per urgency, e.g. DATAGAP_SLA_DAYS="blocking=2,high=5,normal=14,low=30";
+# an urgency left out keeps its default. Read when a page or list is built, never at import.
+DATAGAP_SLA_DAYS = {
+    "blocking": 2,
+    "high": 5,
+    "normal": 14,
+    "low": 30,
+    **env.dict("DATAGAP_SLA_DAYS", cast={"value": int}, default={}),
+}
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tandem API",
     "DESCRIPTION": (
@@ -297,6 +309,8 @@ SPECTACULAR_SETTINGS = {
         "PhaseEnum": "projects.models.Phase",
         "MetricDirectionEnum": "research.models.Direction",
         "EventTypeEnum": "activity.models.EventType",
+        "DataGapStatusEnum": "datagaps.models.Status",
+        "UrgencyEnum": "datagaps.models.Urgency",
     },
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

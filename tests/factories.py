@@ -159,3 +159,22 @@ def project_with_open_gates(**kwargs) -> Project:
     TargetFactory(project=project)
     IdeaFactory(board=BoardFactory(project=project), status="promoted")
     return project
+
+
+# --- data gaps --------------------------------------------------------------------------------
+
+
+class DataGapFactory(factory.django.DjangoModelFactory):
+    """An open, normal-urgency request filed by a member on a fresh project (no status change
+    recorded; use ``datagap_create`` for that)."""
+
+    class Meta:
+        model = "datagaps.DataGap"
+
+    title = factory.Sequence(lambda n: f"Data request {n}")
+    data_needed = "Daily snapshots of the table, two years of history."
+    unlocks = "A better model."
+    project = factory.SubFactory(ProjectFactory)
+    requester = factory.SubFactory(UserFactory)
+    urgency = "normal"
+    status = "open"
