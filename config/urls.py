@@ -10,13 +10,20 @@ from rest_framework.routers import DefaultRouter
 from accounts.api.urls import router as accounts_router
 from activity.api.urls import router as activity_router
 from core import views as core_views
+from datagaps.api.urls import router as datagaps_router
 from projects import views as project_views
 from projects.api.urls import router as projects_router
 from research.api.urls import router as research_router
 
 # One browsable root for /api/v1/ listing every app's resources (each app routes its own).
 api_root = DefaultRouter()
-for app_router in (accounts_router, activity_router, projects_router, research_router):
+for app_router in (
+    accounts_router,
+    activity_router,
+    projects_router,
+    research_router,
+    datagaps_router,
+):
     api_root.registry.extend(app_router.registry)
 
 api_v1 = [
@@ -25,6 +32,7 @@ api_v1 = [
     path("", include("activity.api.urls")),
     path("", include("projects.api.urls")),
     path("", include("research.api.urls")),
+    path("", include("datagaps.api.urls")),
 ]
 
 urlpatterns = [
@@ -33,6 +41,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("projects/", include("projects.urls")),
     path("research/", include("research.urls")),
+    path("data-gaps/", include("datagaps.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
