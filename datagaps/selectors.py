@@ -174,11 +174,17 @@ def _tsquery_text(text: str) -> str:
     return " | ".join(seen)
 
 
-# The share of the typed text's words (as PostgreSQL stems them) that a request contains.
+# How much of one text the other says, by PostgreSQL's stems: the share of the typed words
+# the request contains, or the share of the request's title words the typed text contains,
+# whichever is higher (a long text that contains a short title is similar to it).
+_TYPED = "tsvector_to_array(to_tsvector('english'::regconfig, %s))"
+_TITLE = """tsvector_to_array(to_tsvector('english'::regconfig, "datagaps_datagap"."title"))"""
+_DOCUMENT = 'tsvector_to_array("datagaps_datagap"."search_vector")'
 _COVERAGE_SQL = (
-    "(SELECT count(*) FROM unnest(tsvector_to_array(to_tsvector('english'::regconfig, %s))) AS w"
-    ' WHERE w = ANY(tsvector_to_array("datagaps_datagap"."search_vector")))::float'
-    " / greatest(1, array_length(tsvector_to_array(to_tsvector('english'::regconfig, %s)), 1))"
+    f"GREATEST((SELECT count(*) FROM unnest({_TYPED}) AS w WHERE w = ANY({_DOCUMENT}))::float"
+    f" / greatest(1, array_length({_TYPED}, 1)),"
+    f" (SELECT count(*) FROM unnest({_TITLE}) AS t WHERE t = ANY({_TYPED}))::float"
+    f" / greatest(1, array_length({_TITLE}, 1)))"
 )
 
 
@@ -212,7 +218,7 @@ def _similar_postgresql(text: str, exclude: list[int], limit: int) -> list[tuple
     rows = (
         DataGap.objects.filter(pk__in=pool)
         .annotate(
-            coverage=RawSQL(_COVERAGE_SQL, [words, words], output_field=FloatField()),
+            coverage=RawSQL(_COVERAGE_SQL, [words, words, words], output_field=FloatField()),
             trigram=TrigramWordSimilarity(F("title"), Value(text[:2000])),
         )
         .annotate(

@@ -160,7 +160,11 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(gap)
     gap = selectors.datagap_detail().get(pk=pk)
     context = _detail_context(request, gap)
-    context.update(failed_form=form, failed_to=request.POST.get("to", ""))
+    failed_to = request.POST.get("to", "")
+    context.update(failed_form=form, failed_to=failed_to)
+    if failed_to not in {move["to"] for move in context["moves"]}:
+        # A move the page does not offer (a stale page, a crafted post): say why at the top.
+        context["stray_errors"] = [m for messages_ in form.errors.values() for m in messages_]
     return render(request, "datagaps/detail.html", context, status=400)
 
 
