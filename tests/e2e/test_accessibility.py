@@ -61,6 +61,14 @@ PAGES = {
     "idea-edit": MainPage("sam", lambda ws: f"/research/ideas/{ws.idea.pk}/edit/", "Edit"),
     "idea-promote": MainPage("sam", lambda ws: f"/research/ideas/{ws.idea.pk}/promote/", "Promote"),
     "viewer-board": MainPage("vic", lambda ws: ws.board.get_absolute_url(), "Which model"),
+    "datagap-queue": MainPage("maya", lambda ws: "/data-gaps/", "Data-gap queue"),
+    "datagap-form": MainPage("sam", lambda ws: "/data-gaps/new/", "File a data-gap request"),
+    "datagap-detail": MainPage("maya", lambda ws: ws.datagap.get_absolute_url(), "Clickstream"),
+    "datagap-project": MainPage(
+        "maya", lambda ws: f"/data-gaps/projects/{ws.project.slug}/", "Churn radar"
+    ),
+    "datagap-recurring": MainPage("maya", lambda ws: "/data-gaps/recurring/", "Recurring asks"),
+    "datagap-stats": MainPage("maya", lambda ws: "/data-gaps/stats/", "Triage figures"),
 }
 
 
