@@ -309,6 +309,7 @@ SPECTACULAR_SETTINGS = {
         "PhaseEnum": "projects.models.Phase",
         "MetricDirectionEnum": "research.models.Direction",
         "EventTypeEnum": "activity.models.EventType",
+        "StatusEnum": "research.models.Status",
         "DataGapStatusEnum": "datagaps.models.Status",
         "UrgencyEnum": "datagaps.models.Urgency",
     },

@@ -20,7 +20,6 @@ from django.db.models import (
     Case,
     ExpressionWrapper,
     F,
-    FloatField,
     IntegerField,
     Prefetch,
     Q,
@@ -28,7 +27,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from . import similarity
@@ -174,63 +172,59 @@ def _tsquery_text(text: str) -> str:
     return " | ".join(seen)
 
 
-# How much of one text the other says, by PostgreSQL's stems: the share of the typed words
-# the request contains, or the share of the request's title words the typed text contains,
-# whichever is higher (a long text that contains a short title is similar to it).
-_TYPED = "tsvector_to_array(to_tsvector('english'::regconfig, %s))"
-_TITLE = """tsvector_to_array(to_tsvector('english'::regconfig, "datagaps_datagap"."title"))"""
-_DOCUMENT = 'tsvector_to_array("datagaps_datagap"."search_vector")'
-_COVERAGE_SQL = (
-    f"GREATEST((SELECT count(*) FROM unnest({_TYPED}) AS w WHERE w = ANY({_DOCUMENT}))::float"
-    f" / greatest(1, array_length({_TYPED}, 1)),"
-    f" (SELECT count(*) FROM unnest({_TITLE}) AS t WHERE t = ANY({_TYPED}))::float"
-    f" / greatest(1, array_length({_TITLE}, 1)))"
+# Similar requests on PostgreSQL, in one statement. ``pool``: any shared word makes a
+# candidate (the GIN index on ``search_vector`` finds them); the best SIMILAR_POOL by text
+# rank (title words weigh A, the description B) go on. Each is scored 0 to 1: half how much
+# of one text the other says, by PostgreSQL's stems (the share of the typed words the request
+# contains, or the share of the request's title words the typed text contains, whichever is
+# higher), half how well its title appears within the typed text (pg_trgm word similarity,
+# which also meets "click stream" with "clickstream"). Written as SQL: the pool is a CTE the
+# ORM cannot express without correlating the raw column with the outer query.
+_SIMILAR_SQL = """
+WITH pool AS (
+    SELECT id, title, search_vector
+    FROM datagaps_datagap
+    WHERE search_vector @@ to_tsquery('english'::regconfig, %(terms)s)
+      AND NOT (id = ANY(%(exclude)s))
+    ORDER BY ts_rank(search_vector, to_tsquery('english'::regconfig, %(terms)s)) DESC, id DESC
+    LIMIT %(pool)s
+), typed AS (
+    SELECT tsvector_to_array(to_tsvector('english'::regconfig, %(words)s)) AS lexemes
+), scored AS (
+    SELECT pool.id,
+           0.5 * GREATEST(
+               (SELECT count(*) FROM unnest(typed.lexemes) AS w
+                 WHERE w = ANY(tsvector_to_array(pool.search_vector)))::float
+                 / greatest(1, cardinality(typed.lexemes)),
+               (SELECT count(*) FROM unnest(title_lexemes) AS t WHERE t = ANY(typed.lexemes))::float
+                 / greatest(1, cardinality(title_lexemes))
+           ) + 0.5 * word_similarity(pool.title, %(text)s) AS score
+    FROM pool, typed,
+         LATERAL tsvector_to_array(to_tsvector('english'::regconfig, pool.title)) AS title_lexemes
 )
+SELECT id, score FROM scored
+WHERE score >= %(threshold)s
+ORDER BY score DESC, id DESC
+LIMIT %(limit)s
+"""
 
 
 def _similar_postgresql(text: str, exclude: list[int], limit: int) -> list[tuple[int, float]]:
-    """Full-text candidates, then a re-rank: any shared word makes a candidate (the GIN
-    index finds them); the best ``SIMILAR_POOL`` by text rank (title words weigh A, the
-    description B) are scored by how many of the typed words they contain and how well
-    their title appears within the typed text (``pg_trgm`` word similarity, which also
-    meets "click stream" with "clickstream"), half and half, 0 to 1."""
-    from django.contrib.postgres.search import (
-        SearchQuery,
-        SearchRank,
-        SearchVectorField,
-        TrigramWordSimilarity,
-    )
-
     terms = _tsquery_text(text)
     if not terms:
         return []
-    document = RawSQL('"datagaps_datagap"."search_vector"', [], output_field=SearchVectorField())
-    query = SearchQuery(terms, config="english", search_type="raw")
-    pool = (
-        DataGap.objects.annotate(document=document)
-        .filter(document=query)
-        .exclude(pk__in=exclude)
-        .annotate(rank=SearchRank(document, query))
-        .order_by("-rank", "-pk")
-        .values("pk")[:SIMILAR_POOL]
-    )
-    words = terms.replace(" | ", " ")
-    rows = (
-        DataGap.objects.filter(pk__in=pool)
-        .annotate(
-            coverage=RawSQL(_COVERAGE_SQL, [words, words, words], output_field=FloatField()),
-            trigram=TrigramWordSimilarity(F("title"), Value(text[:2000])),
-        )
-        .annotate(
-            score=ExpressionWrapper(
-                0.5 * F("coverage") + 0.5 * F("trigram"), output_field=FloatField()
-            )
-        )
-        .filter(score__gte=SIMILAR_MIN_SCORE)
-        .order_by("-score", "-pk")
-        .values_list("pk", "score")[:limit]
-    )
-    return [(pk, round(score, 4)) for pk, score in rows]
+    params = {
+        "terms": terms,
+        "words": terms.replace(" | ", " "),
+        "text": text[:2000],
+        "exclude": exclude,
+        "pool": SIMILAR_POOL,
+        "threshold": SIMILAR_MIN_SCORE,
+        "limit": limit,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_SIMILAR_SQL, params)
+        return [(pk, round(score, 4)) for pk, score in cursor.fetchall()]
 
 
 def _similar_fallback(text: str, exclude: list[int], limit: int) -> list[tuple[int, float]]:

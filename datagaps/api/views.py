@@ -150,16 +150,25 @@ class DataGapViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return self._out(gap.pk)
 
     @extend_schema(
+        operation_id="v1_data_gaps_similar",
         summary="The most similar earlier requests, across all projects",
         parameters=[*ID],
         responses={200: s.SimilarSerializer(many=True), **ERRORS_ONE},
     )
-    @action(detail=True, methods=["get"], url_path="similar", url_name="similar")
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="similar",
+        url_name="similar",
+        filter_backends=[],
+        pagination_class=None,
+    )
     def similar(self, request: Request, pk=None) -> Response:
         gap = self.get_object()
         return Response(s.SimilarSerializer(selectors.datagap_similar_to(gap), many=True).data)
 
     @extend_schema(
+        operation_id="v1_data_gaps_similar_to_text",
         summary="Requests similar to a text being typed (before filing a copy)",
         parameters=[Q],
         responses={
@@ -169,7 +178,14 @@ class DataGapViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             403: ERRORS_READ[403],
         },
     )
-    @action(detail=False, methods=["get"], url_path="similar", url_name="similar-text")
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="similar",
+        url_name="similar-text",
+        filter_backends=[],
+        pagination_class=None,
+    )
     def similar_text(self, request: Request) -> Response:
         text = request.query_params.get("q")
         if text is None:

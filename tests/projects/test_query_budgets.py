@@ -236,8 +236,9 @@ PAGES = {
     "takeaway-list": (_page_takeaways, 7),  # + count, takeaways, projects and people to filter
     "staffing": (_page_staffing, 7),  # + people with weekly sums, rotations, placeholders,
     # rolling off
-    "dashboard": (_page_dashboard, 10),  # + takeaways due, my projects, my rotations,
-    # rolling off, unfilled, and the research panel: my ideas, my tasks
+    "dashboard": (_page_dashboard, 14),  # + takeaways due, my projects, my rotations,
+    # rolling off, unfilled, the research panel: my ideas, my tasks, and the data-gaps panel
+    # of a manager (who triages): assigned to me, untriaged, overdue, my open requests
     "api-tokens": (_page_tokens, 4),  # + the tokens
 }
 

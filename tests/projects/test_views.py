@@ -427,7 +427,9 @@ PAGE_BUDGETS = {
     "project-takeaways": 6,
     "staffing": 7,
     "takeaway-list": 7,
-    "dashboard": 10,  # + the research panel: my ideas, my open tasks
+    # + the research panel: my ideas, my open tasks; the data-gaps panel of a manager (who
+    # triages): assigned to me, untriaged, overdue, my open requests
+    "dashboard": 14,
 }
 
 

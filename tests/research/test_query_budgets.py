@@ -14,7 +14,7 @@ from tests.factories import BoardFactory, IdeaFactory, MetricFactory, ProjectFac
 pytestmark = pytest.mark.django_db
 
 SIZES = [5, 50]
-DASHBOARD_QUERIES = 10
+DASHBOARD_QUERIES = 11  # + the data-gaps panel: my open requests
 
 
 def _boards(n: int) -> None:
@@ -119,8 +119,8 @@ def test_idea_page(client, member, size, django_assert_num_queries):
     url = reverse("research:idea-detail", args=[idea.pk])
     # session, user, profile, idea with board/project/owner, metrics, progress, chart
     # history, readings, reading count, tasks, status history, people for the task form,
-    # metrics for the reading form
-    with django_assert_num_queries(13):
+    # metrics for the reading form, the idea's data-gap requests (its page panel)
+    with django_assert_num_queries(14):
         response = client.get(url)
     page = response.content.decode()
     assert page.count("Step ") == size
