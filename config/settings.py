@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "activity",
     "projects",
     "research",
+    "datagaps",
     "flags",
     "digests",
 ]
@@ -282,6 +283,16 @@ API_THROTTLE_BURST = env.int("API_THROTTLE_BURST", default=100)
 # Off without Redis: a per-process cache could not see other processes' writes.
 IDEA_LIST_CACHE_SECONDS = env.int("IDEA_LIST_CACHE_SECONDS", default=30 if REDIS_URL else 0)
 
+# Data-gap requests: days a request may stay unresolved (open, triaged or in progress) before
+# it is marked overdue, per urgency, e.g. DATAGAP_SLA_DAYS="blocking=2,high=5,normal=14,low=30";
+# an urgency left out keeps its default. Read when a page or list is built, never at import.
+DATAGAP_SLA_DAYS = {
+    "blocking": 2,
+    "high": 5,
+    "normal": 14,
+    "low": 30,
+    **env.dict("DATAGAP_SLA_DAYS", cast={"value": int}, default={}),
+}
 # Weekly digests: a claim on a delivery older than this was abandoned by a dead worker and is
 # taken over (it must exceed CELERY_TASK_TIME_LIMIT); SMTP failures are retried after this
 # many seconds, doubling each time, five attempts in all.
@@ -315,6 +326,8 @@ SPECTACULAR_SETTINGS = {
         "MetricDirectionEnum": "research.models.Direction",
         "EventTypeEnum": "activity.models.EventType",
         "StatusEnum": "research.models.Status",
+        "DataGapStatusEnum": "datagaps.models.Status",
+        "UrgencyEnum": "datagaps.models.Urgency",
         "FlagStatusEnum": "flags.models.FlagStatus",
         "FlagKindEnum": "flags.models.Kind",
         "FlagSeverityEnum": "flags.models.Severity",

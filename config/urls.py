@@ -10,6 +10,7 @@ from rest_framework.routers import DefaultRouter
 from accounts.api.urls import router as accounts_router
 from activity.api.urls import router as activity_router
 from core import views as core_views
+from datagaps.api.urls import router as datagaps_router
 from digests.api.urls import router as digests_router
 from flags.api.urls import router as flags_router
 from projects import views as project_views
@@ -23,6 +24,7 @@ for app_router in (
     activity_router,
     projects_router,
     research_router,
+    datagaps_router,
     flags_router,
     digests_router,
 ):
@@ -34,6 +36,7 @@ api_v1 = [
     path("", include("activity.api.urls")),
     path("", include("projects.api.urls")),
     path("", include("research.api.urls")),
+    path("", include("datagaps.api.urls")),
     path("", include("flags.api.urls")),
     path("", include("digests.api.urls")),
 ]
@@ -44,6 +47,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("projects/", include("projects.urls")),
     path("research/", include("research.urls")),
+    path("data-gaps/", include("datagaps.urls")),
     path("flags/", include("flags.urls")),
     path("digests/", include("digests.urls")),
     path("admin/", admin.site.urls),

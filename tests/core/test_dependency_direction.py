@@ -1,5 +1,5 @@
-"""Dependencies point one way: core <- accounts <- activity <- projects <- research <- flags
-<- digests.
+"""Dependencies point one way: core <- accounts <- activity <- projects <- research <- datagaps
+<- flags <- digests.
 
 A module may import from its own app and the apps to its left, never to its right, not even
 inside a function (that is how import cycles hide). ``core`` imports none of the apps; an app
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-ORDER = ["core", "accounts", "activity", "projects", "research", "flags", "digests"]
+ORDER = ["core", "accounts", "activity", "projects", "research", "datagaps", "flags", "digests"]
 
 
 def _modules(app: str) -> list[Path]:
