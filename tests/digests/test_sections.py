@@ -207,7 +207,50 @@ def test_building_a_digest_takes_a_fixed_number_of_queries(week, size, django_as
     Takeaway.objects.update(created_at=START + D)
     Flag.objects.update(created_at=START + D)
     # preference, muted (none: no row), projects (projects, research), then one query per
-    # section: takeaways, phases, movers, boards, flags, rotations, takeaways asked
-    with django_assert_num_queries(10):
+    # section: takeaways, phases, movers, boards, data gaps, flags, rotations, takeaways
+    # asked (the data-engineer queue costs nothing for a scientist)
+    with django_assert_num_queries(11):
         digest = selectors.digest_build(week["ann"], start=START, end=END)
     assert len(_section(digest, "takeaways")["items"]) == size
+
+
+def test_data_gaps_opened_delivered_and_stale_on_my_projects(week):
+    from datagaps.models import DataGap
+    from tests.factories import DataGapFactory
+
+    opened = DataGapFactory(project=week["churn"], title="Clickstream")
+    delivered = DataGapFactory(
+        project=week["churn"],
+        title="Tickets",
+        status="delivered",
+        delivered_dataset="support.tickets",
+        delivered_at=START + D,
+    )
+    stale = DataGapFactory(project=week["churn"], title="Old ask", urgency="blocking")
+    DataGapFactory(project=week["basket"], title="Not mine")
+    DataGap.objects.filter(pk=opened.pk).update(created_at=START + D)
+    DataGap.objects.filter(pk=delivered.pk).update(
+        created_at=START - 20 * D, delivered_at=START + D
+    )
+    DataGap.objects.filter(pk=stale.pk).update(created_at=START - 20 * D)
+    section = _section(_build(week["ann"]), "datagaps")
+    groups = {g["title"]: [i["text"] for i in g["items"]] for g in section["groups"]}
+    assert groups == {
+        "Opened this week": ["Clickstream"],
+        "Delivered this week": ["Tickets"],
+        "Stale: overdue": ["Old ask"],
+    }
+    assert section["count"] == 1  # "1 data gap delivered"
+
+
+def test_a_data_engineer_gets_their_queue_and_a_scientist_does_not(week):
+    from accounts.models import Discipline
+    from tests.factories import DataGapFactory
+
+    engineer = UserFactory(username="kofi", discipline=Discipline.DATA_ENGINEER)
+    DataGapFactory(project=week["basket"], title="Untriaged ask")
+    DataGapFactory(project=week["basket"], title="Mine", status="triaged", assignee=engineer)
+    section = _section(_build(engineer), "datagaps-queue")
+    groups = {g["title"]: [i["text"] for i in g["items"]] for g in section["groups"]}
+    assert groups == {"Assigned to you": ["Mine"], "Untriaged": ["Untriaged ask"]}
+    assert _section(_build(week["ann"]), "datagaps-queue") is None
