@@ -10,6 +10,8 @@ from core.registries import DigestContext
 from .models import ACTIVE_STATUSES, Direction, Idea, IdeaStatusChange, Metric, Reading
 
 MOVERS = 5
+# Moves smaller than this (0.05 %) read as "0.0 %": not news.
+MIN_MOVE = 0.0005
 
 
 def digest_projects(person, start: datetime.datetime, end: datetime.datetime) -> set[int]:
@@ -49,7 +51,7 @@ def metric_movers(ctx: DigestContext) -> list[dict]:
         if row["past"] is None or row["latest"] is None or row["past"] == row["latest"]:
             continue
         change = relative_change(row["past"], row["latest"], row["direction"])
-        if change is None:
+        if change is None or abs(change) < MIN_MOVE:
             continue
         word = "improved" if change > 0 else "worsened"
         unit = f" {row['unit']}" if row["unit"] else ""

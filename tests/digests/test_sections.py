@@ -254,3 +254,16 @@ def test_a_data_engineer_gets_their_queue_and_a_scientist_does_not(week):
     groups = {g["title"]: [i["text"] for i in g["items"]] for g in section["groups"]}
     assert groups == {"Assigned to you": ["Mine"], "Untriaged": ["Untriaged ask"]}
     assert _section(_build(week["ann"]), "datagaps-queue") is None
+
+
+def test_a_move_too_small_to_read_is_not_news(week):
+    board = BoardFactory(project=week["churn"])
+    auc = MetricFactory(board=board, name="AUC", direction="higher")
+    idea = IdeaFactory(board=board, title="GBM")
+    for value, moment in ((0.80000, START - D), (0.80039, START + D)):  # +0.049 %
+        reading = Reading.objects.create(idea=idea, metric=auc, value=value)
+        _dated(Reading, reading, "recorded_at", moment)
+    assert _section(_build(week["ann"]), "movers") is None
+    reading = Reading.objects.create(idea=idea, metric=auc, value=0.80041)  # +0.051 %
+    _dated(Reading, reading, "recorded_at", START + 2 * D)
+    assert _texts(_section(_build(week["ann"]), "movers")) == ["GBM: AUC improved 0.1 %"]
