@@ -208,16 +208,18 @@ def register_digest_section(
     key: str,
     title: str,
     build: Callable[[DigestContext], Any],
-    template: str,
-    text_template: str,
     order: int,
     noun: tuple[str, str] | None = None,
+    template: str = "emails/digest/_items.html",
+    text_template: str = "emails/digest/_items.txt",
 ) -> None:
     """Add (or replace) a section of the weekly digest, owned by the app whose data it shows.
 
     ``build(ctx)`` returns the section's items (a list, or a dict with an ``items`` list),
     falsy when there is nothing to say; it should cost a fixed number of queries whatever
-    the amount of activity. ``order``: takeaways 10, phases 20, metric movers 30, boards
+    the amount of activity. The default templates render items ``{"text", "url", "detail"}``
+    and groups ``{"title", "items"}`` (a dict with ``groups``, and ``count`` for the
+    subject). ``order``: takeaways 10, phases 20, metric movers 30, boards
     40, flags 50, data gaps 60, rotations 70, takeaways asked 80, the data-engineer queue 90.
     """
     _DIGEST_SECTIONS[key] = DigestSection(key, title, build, template, text_template, order, noun)

@@ -4,26 +4,15 @@ never bypassed, and the status history cannot be deleted from here."""
 
 from django.contrib import admin
 
-from core.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import DataGap, DataGapStatusChange
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(ReadOnlyInline):
     model = DataGapStatusChange
-    extra = 0
-    can_delete = False
     fields = ["created_at", "from_status", "to_status", "actor", "note"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(DataGap)

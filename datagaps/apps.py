@@ -22,24 +22,18 @@ class DatagapsConfig(AppConfig):
         from .seed import seed
 
         register_seed(key="datagaps", seed=seed, order=40)
-        items = {
-            "template": "emails/digest/_items.html",
-            "text_template": "emails/digest/_items.txt",
-        }
         register_digest_section(
             key="datagaps",
             title="Data gaps on your projects",
             build=gap_news,
             order=60,
             noun=("data gap delivered", "data gaps delivered"),
-            **items,
         )
         register_digest_section(
             key="datagaps-queue",
             title="Your data-gap queue",
             build=engineer_queue,
             order=90,
-            **items,
         )
         register_tab(key="datagaps", label="Data gaps", url_name="datagaps:project", order=50)
         register_nav(label="Data gaps", url_name="datagaps:queue", prefix="datagaps:", order=30)

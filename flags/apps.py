@@ -34,8 +34,6 @@ class FlagsConfig(AppConfig):
             key="flags",
             title="Dependency flags on your projects",
             build=flag_news,
-            template="emails/digest/_items.html",
-            text_template="emails/digest/_items.txt",
             order=50,
             noun=("new flag", "new flags"),
         )

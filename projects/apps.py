@@ -60,17 +60,12 @@ class ProjectsConfig(AppConfig):
         from . import digest
 
         register_digest_projects(key="projects", fetch=digest.digest_projects)
-        items = {
-            "template": "emails/digest/_items.html",
-            "text_template": "emails/digest/_items.txt",
-        }
         register_digest_section(
             key="takeaways",
             title="Takeaways the data team shared",
             build=digest.takeaways_of_the_week,
             order=10,
             noun=("takeaway", "takeaways"),
-            **items,
         )
         register_digest_section(
             key="phases",
@@ -78,19 +73,16 @@ class ProjectsConfig(AppConfig):
             build=digest.phase_changes,
             order=20,
             noun=("phase change", "phase changes"),
-            **items,
         )
         register_digest_section(
             key="rotations",
             title="Rotations starting or ending in the next 14 days",
             build=digest.rotations_ahead,
             order=70,
-            **items,
         )
         register_digest_section(
             key="takeaways-asked",
             title="Takeaways asked of you",
             build=digest.takeaways_asked,
             order=80,
-            **items,
         )

@@ -37,22 +37,16 @@ class ResearchConfig(AppConfig):
         from . import digest
 
         register_digest_projects(key="research", fetch=digest.digest_projects)
-        items = {
-            "template": "emails/digest/_items.html",
-            "text_template": "emails/digest/_items.txt",
-        }
         register_digest_section(
             key="movers",
             title="Top metric movers",
             build=digest.metric_movers,
             order=30,
             noun=("metric mover", "metric movers"),
-            **items,
         )
         register_digest_section(
             key="boards",
             title="How your boards narrowed",
             build=digest.board_narrowing,
             order=40,
-            **items,
         )
