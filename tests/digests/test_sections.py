@@ -267,3 +267,53 @@ def test_a_move_too_small_to_read_is_not_news(week):
     reading = Reading.objects.create(idea=idea, metric=auc, value=0.80041)  # +0.051 %
     _dated(Reading, reading, "recorded_at", START + 2 * D)
     assert _texts(_section(_build(week["ann"]), "movers")) == ["GBM: AUC improved 0.1 %"]
+
+
+def test_the_week_includes_its_start_and_excludes_its_end_in_every_dated_section(week):
+    """A change at the very moment the week starts is in it; one at the moment it ends
+    belongs to the next digest (phase changes, new and escalated flags, data gaps opened and
+    delivered)."""
+    from datagaps.models import DataGap
+    from tests.factories import DataGapFactory
+
+    churn = week["churn"]
+    at_start = PhaseChange.objects.create(
+        project=churn, from_phase="research", to_phase="prototype"
+    )
+    at_end = PhaseChange.objects.create(project=churn, from_phase="prototype", to_phase="research")
+    _dated(PhaseChange, at_start, "created_at", START)
+    _dated(PhaseChange, at_end, "created_at", END)
+    first = FlagFactory(project=churn, title="Raised at the start", severity="low")
+    late = FlagFactory(project=churn, title="Raised at the end", severity="low")
+    Flag.objects.filter(pk=first.pk).update(created_at=START, opened_at=START)
+    Flag.objects.filter(pk=late.pk).update(created_at=END, opened_at=END)
+    escalated = FlagFactory(project=churn, title="Escalated at the end", severity="high")
+    Flag.objects.filter(pk=escalated.pk).update(created_at=START - 30 * D, opened_at=START - D)
+    step = FlagEscalation.objects.create(flag=escalated, opened_at=START - D, step_days=3)
+    _dated(FlagEscalation, step, "created_at", END)
+    opened_start = DataGapFactory(project=churn, title="Opened at the start")
+    opened_end = DataGapFactory(project=churn, title="Opened at the end")
+    delivered_end = DataGapFactory(
+        project=churn,
+        title="Delivered at the end",
+        status="delivered",
+        delivered_dataset="x",
+        delivered_at=END,
+    )
+    DataGap.objects.filter(pk=opened_start.pk).update(created_at=START)
+    DataGap.objects.filter(pk=opened_end.pk).update(created_at=END)
+    DataGap.objects.filter(pk=delivered_end.pk).update(created_at=START - 2 * D)
+
+    digest = _build(week["ann"])
+    assert _texts(_section(digest, "phases")) == ["Churn: Research → Prototype"]
+    flags = {
+        g["title"]: [i["text"] for i in g["items"]] for g in _section(digest, "flags")["groups"]
+    }
+    assert flags["New this week"] == ["[Low] Raised at the start"]
+    assert "Escalated this week" not in flags
+    assert _section(digest, "flags")["count"] == 1
+    gaps = {
+        g["title"]: [i["text"] for i in g["items"]] for g in _section(digest, "datagaps")["groups"]
+    }
+    assert gaps["Opened this week"] == ["Opened at the start"]
+    assert "Delivered this week" not in gaps
