@@ -11,6 +11,8 @@ from accounts.api.urls import router as accounts_router
 from activity.api.urls import router as activity_router
 from core import views as core_views
 from flags.api.urls import router as flags_router
+from integrations.api.urls import router as integrations_router
+from integrations.tracking import tracking_view
 from projects import views as project_views
 from projects.api.urls import router as projects_router
 from research.api.urls import router as research_router
@@ -23,6 +25,7 @@ for app_router in (
     projects_router,
     research_router,
     flags_router,
+    integrations_router,
 ):
     api_root.registry.extend(app_router.registry)
 
@@ -33,6 +36,7 @@ api_v1 = [
     path("", include("projects.api.urls")),
     path("", include("research.api.urls")),
     path("", include("flags.api.urls")),
+    path("", include("integrations.api.urls")),
 ]
 
 urlpatterns = [
@@ -42,6 +46,13 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("research/", include("research.urls")),
     path("flags/", include("flags.urls")),
+    path("integrations/", include("integrations.urls")),
+    # MLFLOW_TRACKING_URI=https://<host>/mlflow: the MLflow client's REST calls.
+    re_path(
+        r"^mlflow/(?:ajax-)?api/(?P<version>[0-9.]+)/mlflow/(?P<path>[\w./-]*?)/?$",
+        tracking_view,
+        name="mlflow-api",
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-ORDER = ["core", "accounts", "activity", "projects", "research"]
+ORDER = ["core", "accounts", "activity", "projects", "research", "flags", "integrations"]
 
 
 def _modules(app: str) -> list[Path]:
