@@ -241,7 +241,7 @@ def test_events_reach_a_failing_receiver_once_it_recovers_through_the_worker(
         assert message["verified"] == [endpoint.secret]
         by_id.setdefault(message["id"], []).append(message)
     assert set(by_id) == set(expected)
-    for message_id, messages in by_id.items():
+    for messages in by_id.values():
         assert [m["attempt"] for m in messages] == [1, 2]
         assert messages[0]["payload"] == messages[1]["payload"]
     statuses = [m[0]["payload"]["data"]["data"]["to"] for m in by_id.values()]
