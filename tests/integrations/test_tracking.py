@@ -79,6 +79,12 @@ def test_a_token_logs_only_to_ideas_its_person_may_write(mlflow_call, scientist,
         {"run_id": run_id, "key": "loss", "value": 1, "timestamp": 1, "step": 0},
     )
     assert status == 403 and body["error_code"] == "PERMISSION_DENIED"
+    # Params and tags too (no reading involved, so only the run's own rule can refuse).
+    status, body = mlflow_call(
+        other, "runs/log-parameter", {"run_id": run_id, "key": "k", "value": "v"}
+    )
+    assert status == 403 and body["error_code"] == "PERMISSION_DENIED"
+    assert Run.objects.get(run_id=run_id).params == {}
     viewer = UserFactory(username="v", role=Role.VIEWER)
     status, body = mlflow_call(viewer, "runs/create", {"experiment_id": str(board.pk)})
     assert status == 403
