@@ -2,6 +2,7 @@
 deliveries, CSV exports. Thin adapters over selectors and services."""
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -75,6 +76,11 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         return self.get_serializer_class()(*args, **kwargs)
 
 
+class MetricAliasFilter(django_filters.FilterSet):
+    board = django_filters.NumberFilter(field_name="board_id", **BIGINT)
+    metric = django_filters.NumberFilter(field_name="metric_id", **BIGINT)
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="List metric aliases (run keys mapped to board metrics)",
@@ -85,7 +91,7 @@ class MetricAliasViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Other names board metrics go by in training jobs; managers map them."""
 
     serializer_class = s.MetricAliasSerializer
-    filterset_fields = ["board", "metric"]
+    filterset_class = MetricAliasFilter
 
     def get_queryset(self):
         return selectors.metric_alias_list()
@@ -104,8 +110,6 @@ class MetricAliasViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         metric = research_selectors.metric_list().filter(pk=serializer.validated_data["metric"])
         metric = metric.select_related("board__project").first()
         if metric is None:
-            from django.core.exceptions import ValidationError
-
             raise ValidationError({"metric": "No such metric."})
         alias = run_services.metric_alias_create(
             metric=metric, key=serializer.validated_data["key"], actor=request.user
