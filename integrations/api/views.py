@@ -5,7 +5,12 @@ import django_filters
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, permissions, renderers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -294,7 +299,14 @@ class IdeaReadingsExport(_CSVExport):
 class BoardIdeasExport(_CSVExport):
     @extend_schema(
         operation_id="exports_board_ideas",
-        parameters=[*ID],
+        parameters=[
+            *ID,
+            OpenApiParameter(
+                "since",
+                {"type": "integer", "minimum": 1, "maximum": 365},
+                description="Change since this many days ago (default 7).",
+            ),
+        ],
         summary="A board's ideas with their progress on each metric, as CSV (streamed)",
         responses=CSV_RESPONSES,
     )
@@ -302,4 +314,4 @@ class BoardIdeasExport(_CSVExport):
         board = research_selectors.board_detail().filter(pk=self._pk(id)).first()
         if board is None:
             raise Http404
-        return exports.board_ideas_response(board)
+        return exports.board_ideas_response(board, since_days=request.query_params.get("since"))
