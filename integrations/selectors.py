@@ -94,6 +94,8 @@ def idea_runs(idea: Idea, *, limit: int = IDEA_PAGE_RUNS) -> list[Run]:
         .select_related("created_by")
         .order_by("-start_time", "-id")[:limit]
     )
+    if not runs:
+        return runs
     latest = latest_metrics([run.pk for run in runs])
     mapped = mapped_keys(idea.board_id)
     for run in runs:

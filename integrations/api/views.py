@@ -17,10 +17,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.exceptions import ErrorSerializer
+from core.api.exceptions import ErrorSerializer, ValidationErrorSerializer
 from core.api.views import ERRORS_ONE, ERRORS_READ, ERRORS_WRITE, ID, LOOKUP_ANY
+from core.filters import IdFilter
 from research import selectors as research_selectors
 from research.permissions import require_manage_boards
+from research.selectors import MAX_SINCE_DAYS
 
 from .. import exports, selectors
 from ..services import runs as run_services
@@ -28,12 +30,11 @@ from ..services import webhooks as services
 from . import serializers as s
 
 ERRORS_CREATE = {k: v for k, v in ERRORS_WRITE.items() if k != 404}
-BIGINT = {"min_value": 1, "max_value": 2**63 - 1}
 
 
 class RunFilter(django_filters.FilterSet):
-    idea = django_filters.NumberFilter(field_name="idea_id", **BIGINT)
-    board = django_filters.NumberFilter(field_name="board_id", **BIGINT)
+    idea = IdFilter(field_name="idea_id")
+    board = IdFilter(field_name="board_id")
     status = django_filters.ChoiceFilter(
         choices=[(v, v) for v in ("RUNNING", "SCHEDULED", "FINISHED", "FAILED", "KILLED")]
     )
@@ -82,8 +83,8 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
 
 
 class MetricAliasFilter(django_filters.FilterSet):
-    board = django_filters.NumberFilter(field_name="board_id", **BIGINT)
-    metric = django_filters.NumberFilter(field_name="metric_id", **BIGINT)
+    board = IdFilter(field_name="board_id")
+    metric = IdFilter(field_name="metric_id")
 
 
 @extend_schema_view(
@@ -211,7 +212,7 @@ class EndpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _AdminOn
 
 
 class DeliveryFilter(django_filters.FilterSet):
-    endpoint = django_filters.NumberFilter(field_name="endpoint_id", **BIGINT)
+    endpoint = IdFilter(field_name="endpoint_id")
     status = django_filters.ChoiceFilter(
         choices=[(v, v) for v in ("pending", "sending", "done", "failed")]
     )
@@ -261,6 +262,9 @@ class CSVRenderer(renderers.BaseRenderer):
 
 CSV_RESPONSES = {
     (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="The CSV file."),
+    (400, "application/json"): OpenApiResponse(
+        ValidationErrorSerializer, description="Invalid parameter."
+    ),
     (401, "application/json"): OpenApiResponse(ErrorSerializer, description="Not signed in."),
     (403, "application/json"): OpenApiResponse(ErrorSerializer, description="Not allowed."),
     (404, "application/json"): OpenApiResponse(ErrorSerializer, description="No such object."),
@@ -270,6 +274,18 @@ CSV_RESPONSES = {
 class _CSVExport(APIView):
     renderer_classes = [renderers.JSONRenderer, CSVRenderer]
     permission_classes = [permissions.IsAuthenticated]
+
+    def initial(self, request, *args, **kwargs):
+        fmt = request.query_params.get("format")
+        if fmt is not None and fmt not in ("csv", "json"):
+            raise ValidationError({"format": "Leave format out, or choose csv or json."})
+        super().initial(request, *args, **kwargs)
+
+    def handle_exception(self, exc):
+        # Errors are JSON, whatever format was asked for: only the file itself is CSV.
+        self.request.accepted_renderer = renderers.JSONRenderer()
+        self.request.accepted_media_type = "application/json"
+        return super().handle_exception(exc)
 
     @staticmethod
     def _pk(raw) -> int:
@@ -303,7 +319,7 @@ class BoardIdeasExport(_CSVExport):
             *ID,
             OpenApiParameter(
                 "since",
-                {"type": "integer", "minimum": 1, "maximum": 365},
+                {"type": "integer", "minimum": 1, "maximum": MAX_SINCE_DAYS},
                 description="Change since this many days ago (default 7).",
             ),
         ],
@@ -314,4 +330,9 @@ class BoardIdeasExport(_CSVExport):
         board = research_selectors.board_detail().filter(pk=self._pk(id)).first()
         if board is None:
             raise Http404
-        return exports.board_ideas_response(board, since_days=request.query_params.get("since"))
+        raw = request.query_params.get("since")
+        if raw is not None and (not raw.isdigit() or not 1 <= int(raw) <= MAX_SINCE_DAYS):
+            raise ValidationError(
+                {"since": f"Enter a whole number of days from 1 to {MAX_SINCE_DAYS}."}
+            )
+        return exports.board_ideas_response(board, since_days=raw)

@@ -15,7 +15,6 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -38,7 +37,6 @@ TEST_EVENT = "webhook.test"
 ROTATION_OVERLAP = datetime.timedelta(hours=24)
 #: The longest Retry-After honoured; longer waits fall back to the schedule's maximum.
 MAX_RETRY_AFTER = datetime.timedelta(hours=24)
-_SUBSCRIBED_CACHE_KEY = "webhooks:subscribed-events"
 ENDPOINT_FIELDS = ("url", "description", "event_types", "active")
 
 
@@ -78,11 +76,6 @@ def _clean(*, url, description, event_types) -> tuple[str, str, list[str]]:
     return url.strip(), description.strip(), sorted(set(event_types))
 
 
-def _subscriptions_changed() -> None:
-    transaction.on_commit(lambda: cache.delete(_SUBSCRIBED_CACHE_KEY))
-    cache.delete(_SUBSCRIBED_CACHE_KEY)
-
-
 @transaction.atomic
 def endpoint_create(
     *, url: str, event_types: list[str], actor: User, description: str = "", active: bool = True
@@ -106,7 +99,6 @@ def endpoint_create(
         target=endpoint,
         data={"url": url, "event_types": event_types},
     )
-    _subscriptions_changed()
     return endpoint
 
 
@@ -141,7 +133,6 @@ def endpoint_update(*, endpoint: Endpoint, actor: User, **changes) -> Endpoint:
         fields.append("disabled_reason")
     endpoint.save(update_fields=fields)
     activity_record(actor=actor, event=EventType.WEBHOOK_UPDATED, target=endpoint, data=changed)
-    _subscriptions_changed()
     return endpoint
 
 
@@ -175,7 +166,6 @@ def _disable(endpoint: Endpoint, reason: str) -> None:
                 target=endpoint,
                 data={"reason": reason[:300], "owner": endpoint.owner_id, "url": endpoint.url},
             )
-            _subscriptions_changed()
 
 
 # --- deliveries --------------------------------------------------------------------------
@@ -189,25 +179,14 @@ def _body(event_type: str, data: dict, moment: datetime.datetime) -> str:
     )
 
 
-def subscribed_events() -> set[str]:
-    """Event types some active endpoint subscribes to (cached; cleared on every change)."""
-    events = cache.get(_SUBSCRIBED_CACHE_KEY)
-    if events is None:
-        events = set()
-        for types in Endpoint.objects.filter(active=True).values_list("event_types", flat=True):
-            events.update(types)
-        cache.set(_SUBSCRIBED_CACHE_KEY, events, 300)
-    return events
-
-
 def webhooks_fan_out(activity: Activity) -> list[Delivery]:
     """One delivery per active endpoint subscribed to the event, written in the caller's
-    (the event's) transaction; no query at all when nobody subscribes to the type."""
-    if activity.event not in subscribed_events():
-        return []
+    (the event's) transaction. One small query when nobody subscribes: the endpoints table
+    holds a handful of rows, and reading it (not a cache) means a new subscription sees the
+    very next event in every process, and a hanging cache never slows a write."""
     endpoints = [
         endpoint
-        for endpoint in Endpoint.objects.filter(active=True)
+        for endpoint in Endpoint.objects.filter(active=True).only("pk", "event_types")
         if activity.event in endpoint.event_types
     ]
     if not endpoints:

@@ -58,12 +58,20 @@ def test_a_rolled_back_event_leaves_no_delivery(admin_user, idea, scientist):
     assert Delivery.objects.count() == 0
 
 
-def test_no_query_for_events_nobody_subscribes_to(admin_user, django_assert_num_queries):
-    _endpoint(admin_user, "http://127.0.0.1:9/a", events=("flag.raised",))
-    services.subscribed_events()  # cached
+def test_one_query_for_events_nobody_subscribes_to(admin_user, django_assert_num_queries):
+    for n in range(5):
+        _endpoint(admin_user, f"http://127.0.0.1:9/{n}", events=("flag.raised",))
     activity = Activity(event=EventType.IDEA_MOVED)
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(1):
         assert services.webhooks_fan_out(activity) == []
+
+
+def test_a_new_subscription_sees_the_very_next_event(admin_user, idea, scientist):
+    idea_transition(idea=idea, to="exploring", actor=scientist)
+    assert Delivery.objects.count() == 0
+    _endpoint(admin_user, "http://127.0.0.1:9/a")
+    idea_transition(idea=idea, to="prototyping", actor=scientist)
+    assert Delivery.objects.count() == 1
 
 
 def test_only_admins_manage_endpoints(member, manager):

@@ -119,9 +119,9 @@ def test_idea_page(client, member, size, django_assert_num_queries):
     url = reverse("research:idea-detail", args=[idea.pk])
     # session, user, profile, idea with board/project/owner, metrics, progress, chart
     # history, readings, reading count, tasks, status history, people for the task form,
-    # metrics for the reading form; other slices: the idea's badges (open flags) and the
-    # flags panel
-    with django_assert_num_queries(15):
+    # metrics for the reading form; other slices: the idea's badges (open flags), the
+    # flags panel, and the runs panel (the idea's runs, the board's runs without an idea)
+    with django_assert_num_queries(17):
         response = client.get(url)
     page = response.content.decode()
     assert page.count("Step ") == size
