@@ -24,7 +24,13 @@ from urllib.parse import urlparse, urlunparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import RESULTS, _free_port, _recreate_database, _server  # noqa: E402
+from bench.run import (  # noqa: E402
+    RESULTS,
+    _drop_database,
+    _free_port,
+    _recreate_database,
+    _server,
+)
 
 
 def _urls(suffix: str) -> tuple[str, str, str]:
@@ -58,8 +64,10 @@ def _timed_script(experiment: str, idea_id: int | None) -> float:
         f"train({experiment!r}, idea_id={idea_id!r}); print(time.perf_counter() - t)"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=os.environ, check=True
+        [sys.executable, "-c", code], capture_output=True, text=True, env=os.environ, check=False
     )
+    if out.returncode:
+        sys.exit(f"mlflow bench: the script failed:\n{out.stderr[-3000:]}")
     return float(out.stdout.strip().splitlines()[-1])
 
 
@@ -68,6 +76,8 @@ def _tandem() -> dict:
     _recreate_database(admin, name)
     os.environ.update(DATABASE_URL=url, DEBUG="false", SECRET_KEY="bench-only-secret-key")
     os.environ.update(ALLOWED_HOSTS="127.0.0.1,testserver", DJANGO_SETTINGS_MODULE="bench.settings")
+    # Plain http on 127.0.0.1, as behind a TLS-terminating proxy.
+    os.environ.update(SECURE_SSL_REDIRECT="false", SECURE_COOKIES="false")
     import django
 
     django.setup()
@@ -101,11 +111,14 @@ def _tandem() -> dict:
     from integrations.models import RunMetric
     from research.models import Reading
 
-    return {
+    answer = {
         "seconds": round(seconds, 2),
         "points": RunMetric.objects.count(),
         "readings": Reading.objects.count(),
     }
+    connection.close()
+    _drop_database(admin, name)
+    return answer
 
 
 def _mlflow() -> dict | None:
@@ -139,6 +152,7 @@ def _mlflow() -> dict | None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+        _drop_database(admin, name)
     return {"seconds": round(seconds, 2)}
 
 
