@@ -52,3 +52,4 @@ clean:
 bench: export DEBUG ?= true
 bench: $(VENV)/.dev
 	scripts/with-services.sh $(PY) bench/run.py
+	scripts/with-services.sh $(PY) bench/digests.py

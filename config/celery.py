@@ -42,7 +42,7 @@ app.conf.task_publish_retry = False
 DURABLE_SWEEP_SECONDS = float(os.environ.get("DURABLE_SWEEP_SECONDS", "60"))
 
 # The beat schedule: the one place that says what runs periodically. One comment per entry.
-# Later slices add entries here (e.g. the weekly digest).
+# Later slices add entries here.
 app.conf.beat_schedule = {
     # Runs every row of durable work whose prompt was lost (broker down at commit, a worker
     # that died): takeaway requests today, digests and webhook deliveries next. A sweep that
@@ -55,6 +55,14 @@ app.conf.beat_schedule = {
     # Escalates unacknowledged dependency flags past each step (FLAG_ESCALATION_DAYS) to
     # their owner and the project's manager. Hourly is fine-grained enough for steps counted
     # in days; a run twice or at once escalates each step once.
+    # Queues the weekly digests whose send time (each person's weekday and hour, in their
+    # time zone) has come, and gives failed ones another go. Hourly, since send times are
+    # hours; a run twice or at once queues each person's week once.
+    "digests-schedule": {
+        "task": "digests_schedule",
+        "schedule": 3600.0,
+        "options": {"expires": 3600.0},
+    },
     "flags-escalate": {
         "task": "flags_escalate",
         "schedule": 3600.0,

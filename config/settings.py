@@ -61,7 +61,9 @@ INSTALLED_APPS = [
     "activity",
     "projects",
     "research",
+    "datagaps",
     "flags",
+    "digests",
     "integrations",
 ]
 
@@ -292,6 +294,24 @@ API_THROTTLE_BURST = env.int("API_THROTTLE_BURST", default=100)
 # Off without Redis: a per-process cache could not see other processes' writes.
 IDEA_LIST_CACHE_SECONDS = env.int("IDEA_LIST_CACHE_SECONDS", default=30 if REDIS_URL else 0)
 
+# Data-gap requests: days a request may stay unresolved (open, triaged or in progress) before
+# it is marked overdue, per urgency, e.g. DATAGAP_SLA_DAYS="blocking=2,high=5,normal=14,low=30";
+# an urgency left out keeps its default. Read when a page or list is built, never at import.
+DATAGAP_SLA_DAYS = {
+    "blocking": 2,
+    "high": 5,
+    "normal": 14,
+    "low": 30,
+    **env.dict("DATAGAP_SLA_DAYS", cast={"value": int}, default={}),
+}
+# Weekly digests: a claim on a delivery older than this was abandoned by a dead worker and is
+# taken over (it must exceed CELERY_TASK_TIME_LIMIT); SMTP failures are retried after this
+# many seconds, doubling each time, five attempts in all.
+DIGEST_CLAIM_TIMEOUT_SECONDS = env.int("DIGEST_CLAIM_TIMEOUT_SECONDS", default=600)
+DIGEST_RETRY_SECONDS = env.int("DIGEST_RETRY_SECONDS", default=30)
+# People per queue job when the hourly job sends digests.
+DIGEST_BATCH_SIZE = env.int("DIGEST_BATCH_SIZE", default=30)
+
 # Dependency flags: an unacknowledged flag older than this many days is overdue, and the
 # escalation job notifies its owner and the project's manager once past each step.
 FLAG_OVERDUE_DAYS = env.int("FLAG_OVERDUE_DAYS", default=3)
@@ -317,6 +337,8 @@ SPECTACULAR_SETTINGS = {
         "MetricDirectionEnum": "research.models.Direction",
         "EventTypeEnum": "activity.models.EventType",
         "StatusEnum": "research.models.Status",
+        "DataGapStatusEnum": "datagaps.models.Status",
+        "UrgencyEnum": "datagaps.models.Urgency",
         "FlagStatusEnum": "flags.models.FlagStatus",
         "FlagKindEnum": "flags.models.Kind",
         "FlagSeverityEnum": "flags.models.Severity",

@@ -10,6 +10,8 @@ from rest_framework.routers import DefaultRouter
 from accounts.api.urls import router as accounts_router
 from activity.api.urls import router as activity_router
 from core import views as core_views
+from datagaps.api.urls import router as datagaps_router
+from digests.api.urls import router as digests_router
 from flags.api.urls import router as flags_router
 from integrations.api.urls import router as integrations_router
 from integrations.tracking import tracking_view
@@ -24,7 +26,9 @@ for app_router in (
     activity_router,
     projects_router,
     research_router,
+    datagaps_router,
     flags_router,
+    digests_router,
     integrations_router,
 ):
     api_root.registry.extend(app_router.registry)
@@ -35,7 +39,9 @@ api_v1 = [
     path("", include("activity.api.urls")),
     path("", include("projects.api.urls")),
     path("", include("research.api.urls")),
+    path("", include("datagaps.api.urls")),
     path("", include("flags.api.urls")),
+    path("", include("digests.api.urls")),
     path("", include("integrations.api.urls")),
 ]
 
@@ -45,7 +51,9 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("projects/", include("projects.urls")),
     path("research/", include("research.urls")),
+    path("data-gaps/", include("datagaps.urls")),
     path("flags/", include("flags.urls")),
+    path("digests/", include("digests.urls")),
     path("integrations/", include("integrations.urls")),
     # MLFLOW_TRACKING_URI=https://<host>/mlflow: the MLflow client's REST calls.
     re_path(

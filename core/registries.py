@@ -14,7 +14,7 @@ so ``ready()`` may run twice. ``core`` knows no app: it stores callables and nam
 """
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.urls import reverse
@@ -165,27 +165,81 @@ def nav_items(current_view: str) -> list[dict]:
 # --- digest sections ---------------------------------------------------------------------
 
 
+@dataclass
+class DigestContext:
+    """What a digest section is built from: one person's week, in their time zone.
+
+    ``start``/``end`` bound the week (aware datetimes, end excluded); ``project_ids`` are the
+    person's projects (current rotations, projects they manage or are a member of, ideas
+    they own) less the ones they muted; ``site_url`` prefixes every link; ``shared`` is a
+    cache the sections of one batch share (e.g. everyone's takeaways of the same week).
+    """
+
+    person: Any
+    start: Any
+    end: Any
+    today: Any
+    project_ids: frozenset[int]
+    site_url: str
+    shared: dict = field(default_factory=dict)
+
+    def link(self, path: str) -> str:
+        return f"{self.site_url}{path}"
+
+
 @dataclass(frozen=True)
 class DigestSection:
     key: str
     title: str
-    build: Callable[..., Any]  # (person, week_start, week_end) -> items, falsy when empty
-    template: str
+    build: Callable[[DigestContext], Any]  # the section's items, falsy when empty
+    template: str  # renders ``items`` (and ``ctx``) as HTML; ``text_template`` as plain text
+    text_template: str
     order: int
+    # How the subject counts the items ("2 new flags"): (singular, plural) or None.
+    noun: tuple[str, str] | None
 
 
 _DIGEST_SECTIONS: dict[str, DigestSection] = {}
+_DIGEST_PROJECTS: dict[str, Callable[[Any, Any, Any], set[int]]] = {}
 
 
 def register_digest_section(
-    *, key: str, title: str, build: Callable[..., Any], template: str, order: int
+    *,
+    key: str,
+    title: str,
+    build: Callable[[DigestContext], Any],
+    order: int,
+    noun: tuple[str, str] | None = None,
+    template: str = "emails/digest/_items.html",
+    text_template: str = "emails/digest/_items.txt",
 ) -> None:
-    """Add (or replace) a section of the weekly digest, owned by the app whose data it shows."""
-    _DIGEST_SECTIONS[key] = DigestSection(key, title, build, template, order)
+    """Add (or replace) a section of the weekly digest, owned by the app whose data it shows.
+
+    ``build(ctx)`` returns the section's items (a list, or a dict with an ``items`` list),
+    falsy when there is nothing to say; it should cost a fixed number of queries whatever
+    the amount of activity. The default templates render items ``{"text", "url", "detail"}``
+    and groups ``{"title", "items"}`` (a dict with ``groups``, and ``count`` for the
+    subject). ``order``: takeaways 10, phases 20, metric movers 30, boards
+    40, flags 50, data gaps 60, rotations 70, takeaways asked 80, the data-engineer queue 90.
+    """
+    _DIGEST_SECTIONS[key] = DigestSection(key, title, build, template, text_template, order, noun)
 
 
 def digest_sections() -> list[DigestSection]:
     return sorted(_DIGEST_SECTIONS.values(), key=lambda s: (s.order, s.key))
+
+
+def register_digest_projects(*, key: str, fetch: Callable[[Any, Any, Any], set[int]]) -> None:
+    """Contribute to "a person's projects" for their digest: ``fetch(person, start, end)``
+    answers project ids (one query), e.g. rotations during the week, ideas they own."""
+    _DIGEST_PROJECTS[key] = fetch
+
+
+def digest_projects(person, start, end) -> set[int]:
+    found: set[int] = set()
+    for _key, fetch in sorted(_DIGEST_PROJECTS.items()):
+        found |= set(fetch(person, start, end))
+    return found
 
 
 # --- webhook events ----------------------------------------------------------------------

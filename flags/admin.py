@@ -4,26 +4,15 @@ log are never bypassed, and a flag's history and escalations cannot be deleted h
 
 from django.contrib import admin
 
-from core.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import Flag, FlagEscalation, FlagStatusChange
 
 
-class FlagStatusChangeInline(admin.TabularInline):
+class FlagStatusChangeInline(ReadOnlyInline):
     model = FlagStatusChange
-    extra = 0
-    can_delete = False
     fields = ["created_at", "from_status", "to_status", "actor", "note"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Flag)

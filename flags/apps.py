@@ -10,6 +10,7 @@ class FlagsConfig(AppConfig):
     def ready(self) -> None:
         from core.registries import (
             register_badges,
+            register_digest_section,
             register_gate,
             register_nav,
             register_object_panel,
@@ -20,6 +21,7 @@ class FlagsConfig(AppConfig):
         from projects.models import Phase
 
         from . import selectors
+        from .digest import flag_news
         from .gates import critical_flag_gate
         from .permissions import can_raise
         from .seed import seed
@@ -28,6 +30,13 @@ class FlagsConfig(AppConfig):
         register_tab(key="flags", label="Flags", url_name="flags:project-flags", order=40)
         register_nav(label="Flags", url_name="flags:flag-list", prefix="flags:", order=35)
         register_seed(key="flags", seed=seed, order=50)
+        register_digest_section(
+            key="flags",
+            title="Dependency flags on your projects",
+            build=flag_news,
+            order=50,
+            noun=("new flag", "new flags"),
+        )
         register_badges(key="flags", on="research.idea", fetch=selectors.idea_badges)
         register_badges(key="flags", on="projects.project", fetch=selectors.project_badges)
         register_object_panel(

@@ -12,6 +12,9 @@ from collections.abc import Iterable, Iterator
 from django.http import StreamingHttpResponse
 from django.utils.text import slugify
 
+from datagaps import selectors as datagap_selectors
+from datagaps.filters import DataGapFilter
+from datagaps.views import QUEUE_DEFAULT
 from research import selectors as research_selectors
 from research.models import Board, Idea, Reading
 
@@ -58,6 +61,60 @@ def _response(lines: Iterator[str], filename: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+DATAGAP_QUEUE_COLUMNS = [
+    "id", "title", "status", "urgency", "project", "idea_id", "requester", "assignee",
+    "needed_by", "overdue", "snoozed_until", "created_at", "first_triaged_at", "delivered_at",
+    "data_needed", "unlocks",
+]  # fmt: skip
+
+
+class QueueFilterInvalid(ValueError):
+    def __init__(self, errors: dict):
+        super().__init__("invalid queue filter")
+        self.errors = errors
+
+
+def datagap_queue_rows(params) -> Iterator[list]:
+    """The data engineers' queue as its page shows it: the same filters (``status``,
+    ``urgency``, ``project``, ``assignee``, ``requester``, ``overdue``, ``snoozed``,
+    ``idea``, ``sort``) and, with none given, the same default (active, not snoozed)."""
+    filterset = DataGapFilter(params or QUEUE_DEFAULT, queryset=datagap_selectors.datagap_queue())
+    if not filterset.is_valid():
+        raise QueueFilterInvalid(filterset.errors)
+    for gap in filterset.qs.iterator(chunk_size=CHUNK_ROWS):
+        yield [
+            gap.pk,
+            gap.title,
+            gap.get_status_display(),
+            gap.get_urgency_display(),
+            gap.project.name if gap.project_id else None,
+            gap.idea_id,
+            gap.requester.username if gap.requester_id else None,
+            gap.assignee.username if gap.assignee_id else None,
+            gap.needed_by.isoformat() if gap.needed_by else None,
+            gap.overdue,
+            gap.snoozed_until.isoformat() if gap.snoozed_until else None,
+            gap.created_at.isoformat(),
+            gap.first_triaged_at.isoformat() if gap.first_triaged_at else None,
+            gap.delivered_at.isoformat() if gap.delivered_at else None,
+            gap.data_needed,
+            gap.unlocks,
+        ]
+
+
+def datagap_queue_response(params) -> StreamingHttpResponse:
+    """Validates the filters first (a bad one raises :class:`QueueFilterInvalid`)."""
+    rows = datagap_queue_rows(params)
+    first = next(rows, None)
+
+    def all_rows():
+        if first is not None:
+            yield first
+            yield from rows
+
+    return _response(csv_lines(DATAGAP_QUEUE_COLUMNS, all_rows()), "data-gap-queue.csv")
 
 
 def idea_readings_rows(idea: Idea) -> Iterator[list]:

@@ -18,4 +18,5 @@ urlpatterns = [
     path("boards/<int:pk>/aliases/", views.alias_create, name="alias-create"),
     path("ideas/<int:pk>/readings.csv", views.idea_readings_csv, name="idea-readings-csv"),
     path("boards/<int:pk>/ideas.csv", views.board_ideas_csv, name="board-ideas-csv"),
+    path("data-gaps/queue.csv", views.datagap_queue_csv, name="datagap-queue-csv"),
 ]

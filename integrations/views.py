@@ -166,6 +166,19 @@ def idea_readings_csv(request: HttpRequest, pk: int) -> HttpResponse:
     return exports.idea_readings_response(idea)
 
 
+def datagap_queue_csv(request: HttpRequest) -> HttpResponse:
+    """The data-gap queue as CSV, with the queue page's filters (its query string)."""
+    try:
+        return exports.datagap_queue_response(request.GET)
+    except exports.QueueFilterInvalid as invalid:
+        return HttpResponse(
+            "Invalid filter: "
+            + "; ".join(f"{k}: {' '.join(v)}" for k, v in invalid.errors.items()),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+
+
 def board_ideas_csv(request: HttpRequest, pk: int) -> HttpResponse:
     board = get_object_or_404(research_selectors.board_detail(), pk=pk)
     return exports.board_ideas_response(board, since_days=request.GET.get("since"))

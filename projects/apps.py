@@ -22,6 +22,7 @@ class ProjectsConfig(AppConfig):
         from .services import gate_needs_a_target, takeaway_request_send
 
         register_seed(key="projects", seed=seed, order=20)
+        self._register_digest()
         # The "what did you learn?" email of a rotation a release ended: work that must happen.
         register_durable(
             model=TakeawayRequest, handler=takeaway_request_send, task_name="takeaway_request_send"
@@ -50,4 +51,38 @@ class ProjectsConfig(AppConfig):
         )
         register_tab(
             key="timeline", label="Timeline", url_name="projects:project-timeline", order=80
+        )
+
+    @staticmethod
+    def _register_digest() -> None:
+        from core.registries import register_digest_projects, register_digest_section
+
+        from . import digest
+
+        register_digest_projects(key="projects", fetch=digest.digest_projects)
+        register_digest_section(
+            key="takeaways",
+            title="Takeaways the data team shared",
+            build=digest.takeaways_of_the_week,
+            order=10,
+            noun=("takeaway", "takeaways"),
+        )
+        register_digest_section(
+            key="phases",
+            title="Phase changes on your projects",
+            build=digest.phase_changes,
+            order=20,
+            noun=("phase change", "phase changes"),
+        )
+        register_digest_section(
+            key="rotations",
+            title="Rotations starting or ending in the next 14 days",
+            build=digest.rotations_ahead,
+            order=70,
+        )
+        register_digest_section(
+            key="takeaways-asked",
+            title="Takeaways asked of you",
+            build=digest.takeaways_asked,
+            order=80,
         )

@@ -4,30 +4,16 @@ activity log are never bypassed, and the status history cannot be deleted from h
 
 from django.contrib import admin
 
-from core.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import Board, Idea, IdeaStatusChange, Metric, Reading, Task
 
 
-class _ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class MetricInline(_ReadOnlyInline):
+class MetricInline(ReadOnlyInline):
     model = Metric
 
 
-class TaskInline(_ReadOnlyInline):
+class TaskInline(ReadOnlyInline):
     model = Task
 
 

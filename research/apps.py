@@ -18,6 +18,7 @@ class ResearchConfig(AppConfig):
         register_gate(promoted_idea_gate, entering=Phase.IMPLEMENTATION)
         register_tab(key="board", label="Board", url_name="research:project-boards", order=30)
         register_seed(key="research", seed=seed, order=30)
+        self._register_digest()
 
         register_panel(
             key="research",
@@ -27,4 +28,25 @@ class ResearchConfig(AppConfig):
                 "tasks": selectors.open_tasks_of(user),
             },
             order=30,
+        )
+
+    @staticmethod
+    def _register_digest() -> None:
+        from core.registries import register_digest_projects, register_digest_section
+
+        from . import digest
+
+        register_digest_projects(key="research", fetch=digest.digest_projects)
+        register_digest_section(
+            key="movers",
+            title="Top metric movers",
+            build=digest.metric_movers,
+            order=30,
+            noun=("metric mover", "metric movers"),
+        )
+        register_digest_section(
+            key="boards",
+            title="How your boards narrowed",
+            build=digest.board_narrowing,
+            order=40,
         )

@@ -176,3 +176,22 @@ class FlagFactory(factory.django.DjangoModelFactory):
     raised_by = factory.SubFactory(UserFactory)
     raised_in_phase = factory.LazyAttribute(lambda flag: flag.project.phase)
     opened_at = factory.LazyFunction(lambda: datetime.datetime.now(datetime.UTC))
+
+
+# --- data gaps --------------------------------------------------------------------------------
+
+
+class DataGapFactory(factory.django.DjangoModelFactory):
+    """An open, normal-urgency request filed by a member on a fresh project (no status change
+    recorded; use ``datagap_create`` for that)."""
+
+    class Meta:
+        model = "datagaps.DataGap"
+
+    title = factory.Sequence(lambda n: f"Data request {n}")
+    data_needed = "Daily snapshots of the table, two years of history."
+    unlocks = "A better model."
+    project = factory.SubFactory(ProjectFactory)
+    requester = factory.SubFactory(UserFactory)
+    urgency = "normal"
+    status = "open"

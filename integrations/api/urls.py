@@ -18,6 +18,7 @@ urlpatterns = [
         views.IdeaReadingsExport.as_view(),
         name="export-idea-readings",
     ),
+    path("exports/data-gaps/", views.DataGapQueueExport.as_view(), name="export-datagap-queue"),
     path(
         "exports/boards/<str:id>/ideas/",
         views.BoardIdeasExport.as_view(),

@@ -336,3 +336,29 @@ class BoardIdeasExport(_CSVExport):
                 {"since": f"Enter a whole number of days from 1 to {MAX_SINCE_DAYS}."}
             )
         return exports.board_ideas_response(board, since_days=raw)
+
+
+class DataGapQueueExport(_CSVExport):
+    @extend_schema(
+        operation_id="exports_datagap_queue",
+        parameters=[
+            OpenApiParameter(
+                name,
+                OpenApiTypes.STR,
+                description="As on the queue page; with no filter, active requests "
+                "that are not snoozed.",
+            )
+            for name in ("status", "urgency", "overdue", "snoozed", "sort")
+        ],
+        summary="The data-gap queue as CSV, in queue order (streamed)",
+        responses=CSV_RESPONSES,
+    )
+    def get(self, request: Request):
+        params = request.query_params.copy()
+        params.pop("format", None)
+        try:
+            return exports.datagap_queue_response(params)
+        except exports.QueueFilterInvalid as invalid:
+            raise ValidationError(
+                {key: [str(m) for m in messages] for key, messages in invalid.errors.items()}
+            ) from None

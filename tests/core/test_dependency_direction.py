@@ -1,4 +1,5 @@
-"""Dependencies point one way: core <- accounts <- activity <- projects <- research.
+"""Dependencies point one way: core <- accounts <- activity <- projects <- research <- datagaps
+<- flags <- digests.
 
 A module may import from its own app and the apps to its left, never to its right, not even
 inside a function (that is how import cycles hide). ``core`` imports none of the apps; an app
@@ -12,7 +13,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-ORDER = ["core", "accounts", "activity", "projects", "research", "flags", "integrations"]
+ORDER = [
+    "core", "accounts", "activity", "projects", "research", "datagaps", "flags", "digests",
+    "integrations",
+]  # fmt: skip
 
 
 def _modules(app: str) -> list[Path]:

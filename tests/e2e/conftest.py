@@ -176,6 +176,17 @@ def workspace(person) -> SimpleNamespace:
             at = timezone.now() - datetime.timedelta(days=days_ago)
             ReadingFactory(idea=ideas[title], metric=auc, value=value, recorded_at=at)
             ReadingFactory(idea=ideas[title], metric=recall, value=value - 0.4, recorded_at=at)
+    # Data gaps: a clickstream ask on this project, asked again on another (a recurring ask).
+    from tests.factories import DataGapFactory
+
+    datagap = DataGapFactory(
+        project=project, requester=sam, title="Clickstream events per session",
+        data_needed="Page views and clicks per **session**.", urgency="high",
+    )  # fmt: skip
+    DataGapFactory(
+        project=ProjectFactory(name="Lookalike audiences", slug="lookalike-audiences"),
+        requester=priya, title="Event-level clickstream", data_needed="Clicks per session.",
+    )  # fmt: skip
     promoted = ideas["Logistic baseline refresh"]
     Task.objects.create(idea=promoted, title="Nightly feature job", owner=eli, position=0)
     Task.objects.create(idea=promoted, title="Scoring endpoint", owner=eli, position=1)
@@ -201,6 +212,7 @@ def workspace(person) -> SimpleNamespace:
         ideas=ideas,
         idea=ideas["Gradient boosting on usage"],
         flag=flag,
+        datagap=datagap,
     )
 
 

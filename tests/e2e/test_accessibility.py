@@ -67,6 +67,16 @@ PAGES = {
     "flag": MainPage("eli", lambda ws: ws.flag.get_absolute_url(), "Event stream"),
     "flag-edit": MainPage("sam", lambda ws: f"/flags/{ws.flag.pk}/edit/", "Edit"),
     "flag-stats": MainPage("maya", lambda ws: "/flags/early-warning/", "Early warning"),
+    "digest-settings": MainPage("sam", lambda ws: "/digests/", "Weekly digest"),
+    "digest-preview": MainPage("sam", lambda ws: "/digests/preview/", "Preview my digest"),
+    "datagap-queue": MainPage("maya", lambda ws: "/data-gaps/", "Data-gap queue"),
+    "datagap-form": MainPage("sam", lambda ws: "/data-gaps/new/", "File a data-gap request"),
+    "datagap-detail": MainPage("maya", lambda ws: ws.datagap.get_absolute_url(), "Clickstream"),
+    "datagap-project": MainPage(
+        "maya", lambda ws: f"/data-gaps/projects/{ws.project.slug}/", "Churn radar"
+    ),
+    "datagap-recurring": MainPage("maya", lambda ws: "/data-gaps/recurring/", "Recurring asks"),
+    "datagap-stats": MainPage("maya", lambda ws: "/data-gaps/stats/", "Triage figures"),
 }
 
 

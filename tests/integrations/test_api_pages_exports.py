@@ -167,3 +167,21 @@ def test_exports_of_missing_objects_are_404(api_as, scientist, db):
     api = api_as(scientist)
     assert api.get("/api/v1/exports/ideas/999999/readings/").status_code == 404
     assert api.get("/api/v1/exports/boards/abc/ideas/").status_code == 404
+
+
+def test_datagap_queue_export_follows_the_queue_page(client, api_as, scientist):
+    from tests.factories import DataGapFactory
+
+    active = DataGapFactory(title="=cmd|' /C calc'!A0", urgency="high")
+    DataGapFactory(title="Already delivered", status="declined", decline_reason="Exists already.")
+    client.force_login(scientist)
+    response = client.get("/integrations/data-gaps/queue.csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [r["id"] for r in rows] == [str(active.pk)]  # the queue's default: active only
+    assert rows[0]["title"].startswith("'=") and rows[0]["urgency"] == "High"
+    every = client.get("/integrations/data-gaps/queue.csv?status=declined")
+    rows = list(csv.DictReader(io.StringIO(b"".join(every.streaming_content).decode())))
+    assert [r["title"] for r in rows] == ["Already delivered"]
+    api = api_as(scientist)
+    assert api.get("/api/v1/exports/data-gaps/?status=nonsense").status_code == 400
+    assert api.get("/api/v1/exports/data-gaps/").status_code == 200

@@ -428,8 +428,10 @@ PAGE_BUDGETS = {
     "project-takeaways": 7,
     "staffing": 7,
     "takeaway-list": 7,
-    "dashboard": 12,  # + the research panel (my ideas, my open tasks) and the flags panel
-    # (flags I own, unacknowledged flags on my projects)
+    # + the research panel: my ideas, my open tasks; the data-gaps panel of a manager (who
+    # triages): assigned to me, untriaged, overdue, my open requests; the flags panel: flags
+    # I own, unacknowledged flags on my projects
+    "dashboard": 16,
 }
 
 

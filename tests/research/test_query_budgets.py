@@ -14,7 +14,8 @@ from tests.factories import BoardFactory, IdeaFactory, MetricFactory, ProjectFac
 pytestmark = pytest.mark.django_db
 
 SIZES = [5, 50]
-DASHBOARD_QUERIES = 12  # with the flags panel (flags I own, unacknowledged on my projects)
+DASHBOARD_QUERIES = 13  # + the data-gaps panel (my open requests) and the flags panel
+# (flags I own, unacknowledged flags on my projects)
 
 
 def _boards(n: int) -> None:
@@ -119,9 +120,10 @@ def test_idea_page(client, member, size, django_assert_num_queries):
     url = reverse("research:idea-detail", args=[idea.pk])
     # session, user, profile, idea with board/project/owner, metrics, progress, chart
     # history, readings, reading count, tasks, status history, people for the task form,
-    # metrics for the reading form; other slices: the idea's badges (open flags), the
-    # flags panel, and the runs panel (the idea's runs, the board's runs without an idea)
-    with django_assert_num_queries(17):
+    # metrics for the reading form; other slices: the idea's badges (open flags), its
+    # data-gap requests and its flags (page panels), and its runs panel (the idea's runs, the
+    # board's runs without an idea)
+    with django_assert_num_queries(18):
         response = client.get(url)
     page = response.content.decode()
     assert page.count("Step ") == size
