@@ -65,6 +65,11 @@ class EventType(models.TextChoices):
     FLAG_RISK_ACCEPTED = "flag.risk_accepted", "accepted the risk of flag"
     FLAG_REOPENED = "flag.reopened", "reopened flag"
     FLAG_ESCALATED = "flag.escalated", "escalated flag"
+    RUN_KEY_MAPPED = "run.key_mapped", "mapped a run metric key on board"
+    WEBHOOK_CREATED = "webhook.created", "registered webhook endpoint"
+    WEBHOOK_UPDATED = "webhook.updated", "changed webhook endpoint"
+    WEBHOOK_SECRET_ROTATED = "webhook.secret_rotated", "rotated the secret of webhook endpoint"
+    WEBHOOK_DISABLED = "webhook.disabled", "disabled webhook endpoint"
 
 
 class Activity(models.Model):

@@ -328,6 +328,8 @@ def main() -> None:
     print(f"POST 10,000 readings: median {b['median_s']} s (min {b['min_s']}, max {b['max_s']}); "
           f"budget 0.7 s")  # fmt: skip
     print(f"saved {out.relative_to(ROOT)}")
+    # The MLflow script against Tandem and a real MLflow server (its own databases).
+    subprocess.run([sys.executable, str(ROOT / "bench" / "mlflow_bench.py")], check=False)
 
 
 if __name__ == "__main__":

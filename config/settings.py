@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "datagaps",
     "flags",
     "digests",
+    "integrations",
 ]
 
 MIDDLEWARE = [
@@ -273,6 +274,16 @@ REST_FRAMEWORK = {
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+
+# The MLflow tracking endpoint's rate per token: training jobs log in fast bursts.
+API_THROTTLE_MLFLOW = env.str("API_THROTTLE_MLFLOW", default="200/s")
+
+# Outgoing webhooks: a send waits at most this long for the receiver. Loopback, private,
+# link-local and other non-public addresses are refused at registration and at each send
+# (after DNS resolution, so a name cannot be rebound to an inside address) unless allowed;
+# allowed by default only with DEBUG on (development and tests).
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+WEBHOOK_ALLOW_PRIVATE_URLS = env.bool("WEBHOOK_ALLOW_PRIVATE_URLS", default=DEBUG)
 
 # API limits are token buckets: up to this many requests back-to-back (never more than the
 # rate's own count), then the rate's pace; a refused request is told the seconds to wait.

@@ -13,6 +13,8 @@ from core import views as core_views
 from datagaps.api.urls import router as datagaps_router
 from digests.api.urls import router as digests_router
 from flags.api.urls import router as flags_router
+from integrations.api.urls import router as integrations_router
+from integrations.tracking import tracking_view
 from projects import views as project_views
 from projects.api.urls import router as projects_router
 from research.api.urls import router as research_router
@@ -27,6 +29,7 @@ for app_router in (
     datagaps_router,
     flags_router,
     digests_router,
+    integrations_router,
 ):
     api_root.registry.extend(app_router.registry)
 
@@ -39,6 +42,7 @@ api_v1 = [
     path("", include("datagaps.api.urls")),
     path("", include("flags.api.urls")),
     path("", include("digests.api.urls")),
+    path("", include("integrations.api.urls")),
 ]
 
 urlpatterns = [
@@ -50,6 +54,13 @@ urlpatterns = [
     path("data-gaps/", include("datagaps.urls")),
     path("flags/", include("flags.urls")),
     path("digests/", include("digests.urls")),
+    path("integrations/", include("integrations.urls")),
+    # MLFLOW_TRACKING_URI=https://<host>/mlflow: the MLflow client's REST calls.
+    re_path(
+        r"^mlflow/(?:ajax-)?api/(?P<version>[0-9.]+)/mlflow/(?P<path>[\w./-]*?)/?$",
+        tracking_view,
+        name="mlflow-api",
+    ),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -39,6 +39,8 @@ from core.queue import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
+ZERO = datetime.timedelta(0)
+
 
 class WorkStatus(models.TextChoices):
     PENDING = "pending", "Pending"
@@ -127,7 +129,8 @@ def register_durable(
     ``task_name`` is the Celery task that prompts one row by id. Idempotent (keyed by model).
 
     ``handler`` acts and returns; it raises to fail. Errors of the ``transient`` types are
-    retried with backoff (``OSError`` covers SMTP, socket and HTTP connection errors); any
+    retried with backoff, waiting at least the error's ``retry_after`` (a timedelta) if it
+    has one (``OSError`` covers SMTP, socket and HTTP connection errors); any
     other error is a bug or a refusal that will not fix itself, and fails the row at once.
     """
     _KINDS[model._meta.label] = DurableKind(
@@ -211,7 +214,8 @@ def durable_fail(row: DurableWork, error: BaseException, *, transient: bool) -> 
     model = type(row)
     message = f"{type(error).__name__}: {error}"[:2000]
     if transient and row.attempts < model.max_attempts:
-        wait = model.backoff(row.attempts)
+        # A transient error may say how long to wait at least (an HTTP Retry-After).
+        wait = max(model.backoff(row.attempts), getattr(error, "retry_after", None) or ZERO)
         _release(
             row,
             status=WorkStatus.PENDING,

@@ -212,7 +212,8 @@ class IdeaStatusChange(models.Model):
 class Reading(models.Model):
     """One measured value of a metric for an idea at a point in time.
 
-    ``source`` is ``manual`` (typed in the UI), ``api``, or a run id the caller gives.
+    ``source`` is ``manual`` (typed in the UI), ``api``, or a run id the caller gives;
+    ``step`` is the training step a job logged it at (MLflow's step), empty otherwise.
     The composite index (idea, metric, recorded_at) serves "latest value" and "value as
     of N days ago" with one backward index probe each, however many readings there are.
     """
@@ -228,6 +229,7 @@ class Reading(models.Model):
     recorded_at = models.DateTimeField(default=timezone.now)
     note = models.CharField(max_length=NOTE_MAX_LENGTH, blank=True)
     source = models.CharField(max_length=SOURCE_MAX_LENGTH, default=SOURCE_MANUAL)
+    step = models.BigIntegerField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

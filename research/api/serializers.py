@@ -27,7 +27,7 @@ from ..models import (
     Status,
     Task,
 )
-from ..services.readings import MAX_BULK_READINGS, MAX_ID
+from ..services.readings import MAX_BULK_READINGS, MAX_ID, MAX_STEP, MIN_STEP
 from ..transitions import allowed_statuses
 
 
@@ -303,7 +303,17 @@ class TransitionSerializer(StrictInput):
 class ReadingSerializer(serializers.ModelSerializer):
     class Meta:
         model = Reading
-        fields = ["id", "idea", "metric", "value", "recorded_at", "note", "source", "created_by"]
+        fields = [
+            "id",
+            "idea",
+            "metric",
+            "value",
+            "recorded_at",
+            "note",
+            "source",
+            "step",
+            "created_by",
+        ]
         read_only_fields = fields
 
 
@@ -321,6 +331,13 @@ class ReadingCreateSerializer(StrictInput):
     )
     source = serializers.CharField(
         required=False, allow_blank=True, allow_null=True, max_length=Reading.SOURCE_MAX_LENGTH
+    )
+    step = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=MIN_STEP,
+        max_value=MAX_STEP,
+        help_text="The training step (as MLflow logs it); leave it out for other readings.",
     )
 
 
@@ -374,6 +391,7 @@ class ReadingErrorSerializer(serializers.Serializer):
     recorded_at = _messages()
     note = _messages()
     source = _messages()
+    step = _messages()
 
 
 class ReadingErrorsSerializer(serializers.Serializer):

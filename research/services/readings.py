@@ -23,6 +23,8 @@ MAX_BULK_READINGS = 10_000
 MAX_FUTURE_SKEW = timedelta(hours=1)
 BULK_BATCH_SIZE = 2_000
 MAX_ID = 2**63 - 1
+# A training step is a bigint, as in MLflow.
+MIN_STEP, MAX_STEP = -(2**63), 2**63 - 1
 ISO_EXAMPLE = "Enter an ISO 8601 date and time, e.g. 2026-01-31T09:30:00Z."
 
 
@@ -106,16 +108,21 @@ def _parse_item(item, now: datetime, default_source: str) -> tuple[tuple | None,
         ]
     elif message := nul_message(source):
         errors["source"] = [message]
+    step = item.get("step")
+    if step is not None and (
+        isinstance(step, bool) or not isinstance(step, int) or not MIN_STEP <= step <= MAX_STEP
+    ):
+        errors["step"] = ["Enter a whole number (the training step) or leave it out."]
     if errors:
         return None, errors
-    return (ids["idea"], ids["metric"], value, recorded_at, note, source.strip()), {}
+    return (ids["idea"], ids["metric"], value, recorded_at, note, source.strip(), step), {}
 
 
 def _insert_readings(rows: list[tuple], actor: User) -> None:
     """Store validated rows: COPY on PostgreSQL (fast), ``bulk_create`` elsewhere."""
     if connection.vendor == "postgresql":
         table = Reading._meta.db_table
-        columns = "idea_id, metric_id, value, recorded_at, note, source, created_by_id"
+        columns = "idea_id, metric_id, value, recorded_at, note, source, step, created_by_id"
         with (
             connection.cursor() as cursor,
             cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
@@ -132,9 +139,10 @@ def _insert_readings(rows: list[tuple], actor: User) -> None:
                 recorded_at=recorded_at,
                 note=note,
                 source=source,
+                step=step,
                 created_by_id=actor.pk,
             )
-            for idea_id, metric_id, value, recorded_at, note, source in rows
+            for idea_id, metric_id, value, recorded_at, note, source, step in rows
         ),
         batch_size=BULK_BATCH_SIZE,
     )
@@ -147,11 +155,11 @@ def readings_ingest(*, items: list, actor: User, default_source: str = Reading.S
 
     Enforces: 1 to 10,000 items; each has an integer idea and metric, a finite value, an
     optional ISO 8601 time not in the future (default now; stored in UTC), a note and
-    source of bounded length without NUL characters; the idea exists, the metric exists and
-    belongs to the idea's board; the actor owns every idea or is a manager. Validation is
-    plain Python with one query for the ideas and one for the metrics, so 10,000 readings
-    are checked in milliseconds. Any bad item refuses the whole list with
-    ``ReadingsInvalid`` (per-index errors); a foreign idea refuses it with
+    source of bounded length without NUL characters, an optional integer step; the idea
+    exists, the metric exists and belongs to the idea's board; the actor owns every idea or
+    is a manager. Validation is plain Python with one query for the ideas and one for the
+    metrics, so 10,000 readings are checked in milliseconds. Any bad item refuses the whole
+    list with ``ReadingsInvalid`` (per-index errors); a foreign idea refuses it with
     ``PermissionDenied``.
     """
     require_contribute(actor)
@@ -238,6 +246,7 @@ def reading_create(
     recorded_at: datetime | str | None = None,
     note: str = "",
     source: str = Reading.SOURCE_MANUAL,
+    step: int | None = None,
 ) -> Reading:
     """Record one reading; the same rules as ``readings_ingest``, errors as field messages."""
     require_edit_idea(actor, idea)
@@ -249,6 +258,7 @@ def reading_create(
             "recorded_at": recorded_at,
             "note": note,
             "source": source,
+            "step": step,
         },
         timezone.now(),
         source,
@@ -257,7 +267,7 @@ def reading_create(
         raise ValidationError(errors)
     if metric.board_id != idea.board_id:
         raise ValidationError({"metric": "This metric belongs to another board than the idea."})
-    _, _, value, moment, note, source = row
+    _, _, value, moment, note, source, step = row
     reading = Reading.objects.create(
         idea=idea,
         metric=metric,
@@ -265,6 +275,7 @@ def reading_create(
         recorded_at=moment,
         note=note,
         source=source,
+        step=step,
         created_by=actor,
     )
     activity_record(

@@ -13,7 +13,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-ORDER = ["core", "accounts", "activity", "projects", "research", "datagaps", "flags", "digests"]
+ORDER = [
+    "core", "accounts", "activity", "projects", "research", "datagaps", "flags", "digests",
+    "integrations",
+]  # fmt: skip
 
 
 def _modules(app: str) -> list[Path]:

@@ -121,8 +121,9 @@ def test_idea_page(client, member, size, django_assert_num_queries):
     # session, user, profile, idea with board/project/owner, metrics, progress, chart
     # history, readings, reading count, tasks, status history, people for the task form,
     # metrics for the reading form; other slices: the idea's badges (open flags), its
-    # data-gap requests and its flags (page panels)
-    with django_assert_num_queries(16):
+    # data-gap requests and its flags (page panels), and its runs panel (the idea's runs, the
+    # board's runs without an idea)
+    with django_assert_num_queries(18):
         response = client.get(url)
     page = response.content.decode()
     assert page.count("Step ") == size

@@ -1,0 +1,1 @@
+"""Every write of the integrations app: MLflow runs (``runs``), webhooks (``webhooks``)."""
