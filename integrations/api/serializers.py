@@ -9,14 +9,14 @@ from ..models import KEY_MAX_LENGTH, Attempt, Delivery, Endpoint, MetricAlias, R
 from ..services.webhooks import event_choices
 
 
-class RunMetricSerializer(serializers.Serializer):
+class MlflowRunMetricSerializer(serializers.Serializer):
     key = serializers.CharField()
     value = serializers.FloatField(allow_null=True, help_text="Null when not finite (NaN, ±inf).")
     timestamp = serializers.IntegerField(help_text="Milliseconds since the epoch.")
     step = serializers.IntegerField()
 
 
-class RunSerializer(serializers.ModelSerializer):
+class MlflowRunSerializer(serializers.ModelSerializer):
     """An MLflow run: its idea, status, times (ms since the epoch), params and tags, and
     ``latest_metrics`` (each key's latest point) with the keys no board metric claims."""
 
@@ -36,7 +36,7 @@ class RunSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = fields
 
-    @extend_schema_field(RunMetricSerializer(many=True))
+    @extend_schema_field(MlflowRunMetricSerializer(many=True))
     def get_latest_metrics(self, run: Run) -> list[dict]:
         latest = self.context.get("latest", {}).get(run.pk, [])
         return [
@@ -68,7 +68,7 @@ class MetricAliasCreateSerializer(StrictInput):
     key = serializers.CharField(max_length=KEY_MAX_LENGTH)
 
 
-class EndpointSerializer(serializers.ModelSerializer):
+class WebhookEndpointSerializer(serializers.ModelSerializer):
     """A webhook endpoint; its secret is returned only when created or rotated."""
 
     event_types = serializers.ListField(child=serializers.CharField())
@@ -83,11 +83,11 @@ class EndpointSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EndpointWithSecretSerializer(EndpointSerializer):
+class WebhookEndpointWithSecretSerializer(WebhookEndpointSerializer):
     secret = serializers.CharField(read_only=True, help_text="Shown once: keep it safe.")
 
-    class Meta(EndpointSerializer.Meta):
-        fields = [*EndpointSerializer.Meta.fields, "secret"]
+    class Meta(WebhookEndpointSerializer.Meta):
+        fields = [*WebhookEndpointSerializer.Meta.fields, "secret"]
         read_only_fields = fields
 
 
@@ -99,7 +99,7 @@ def _event_type_field(**kwargs):
     )
 
 
-class EndpointCreateSerializer(StrictInput):
+class WebhookEndpointCreateSerializer(StrictInput):
     url = serializers.URLField(max_length=Endpoint.URL_MAX_LENGTH)
     description = serializers.CharField(
         max_length=Endpoint.DESCRIPTION_MAX_LENGTH, required=False, allow_blank=True
@@ -112,7 +112,7 @@ class EndpointCreateSerializer(StrictInput):
         self.fields["event_types"] = _event_type_field()
 
 
-class EndpointUpdateSerializer(StrictInput):
+class WebhookEndpointUpdateSerializer(StrictInput):
     url = serializers.URLField(max_length=Endpoint.URL_MAX_LENGTH, required=False)
     description = serializers.CharField(
         max_length=Endpoint.DESCRIPTION_MAX_LENGTH, required=False, allow_blank=True
@@ -125,17 +125,17 @@ class EndpointUpdateSerializer(StrictInput):
         self.fields["event_types"] = _event_type_field(required=False)
 
 
-class AttemptSerializer(serializers.ModelSerializer):
+class WebhookAttemptSerializer(serializers.ModelSerializer):
     class Meta:
         model = Attempt
         fields = ["id", "status_code", "duration_ms", "error", "response_excerpt", "created_at"]
         read_only_fields = fields
 
 
-class DeliverySerializer(serializers.ModelSerializer):
+class WebhookDeliverySerializer(serializers.ModelSerializer):
     """One event sent (or to be sent) to one endpoint, with every attempt, newest first."""
 
-    attempt_log = AttemptSerializer(many=True, read_only=True)
+    attempt_log = WebhookAttemptSerializer(many=True, read_only=True)
 
     class Meta:
         model = Delivery

@@ -4,6 +4,7 @@ deliveries, CSV exports. Thin adapters over selectors and services."""
 import django_filters
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -11,7 +12,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, permissions, renderers, viewsets
+from rest_framework import generics, mixins, permissions, renderers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,6 +21,8 @@ from rest_framework.views import APIView
 from core.api.exceptions import ErrorSerializer, ValidationErrorSerializer
 from core.api.views import ERRORS_ONE, ERRORS_READ, ERRORS_WRITE, ID, LOOKUP_ANY
 from core.filters import IdFilter
+from datagaps import selectors as datagap_selectors
+from datagaps.filters import DataGapFilter
 from research import selectors as research_selectors
 from research.permissions import require_manage_boards
 from research.selectors import MAX_SINCE_DAYS
@@ -44,16 +47,18 @@ class RunFilter(django_filters.FilterSet):
     list=extend_schema(
         summary="List MLflow runs, newest first",
         description="Filter by ``idea``, ``board`` (the MLflow experiment) or ``status``.",
-        responses={200: s.RunSerializer(many=True), **ERRORS_READ},
+        responses={200: s.MlflowRunSerializer(many=True), **ERRORS_READ},
     ),
     retrieve=extend_schema(
-        parameters=[*ID], summary="An MLflow run", responses={200: s.RunSerializer, **ERRORS_ONE}
+        parameters=[*ID],
+        summary="An MLflow run",
+        responses={200: s.MlflowRunSerializer, **ERRORS_ONE},
     ),
 )
 class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Runs training jobs logged through the MLflow endpoint (``/mlflow``), on their ideas."""
 
-    serializer_class = s.RunSerializer
+    serializer_class = s.MlflowRunSerializer
     filterset_class = RunFilter
     lookup_value_regex = LOOKUP_ANY
 
@@ -143,18 +148,18 @@ class _AdminOnly(viewsets.GenericViewSet):
 @extend_schema_view(
     list=extend_schema(
         summary="List webhook endpoints (admins)",
-        responses={200: s.EndpointSerializer(many=True), **ERRORS_READ},
+        responses={200: s.WebhookEndpointSerializer(many=True), **ERRORS_READ},
     ),
     retrieve=extend_schema(
         parameters=[*ID],
         summary="A webhook endpoint (admins)",
-        responses={200: s.EndpointSerializer, **ERRORS_ONE},
+        responses={200: s.WebhookEndpointSerializer, **ERRORS_ONE},
     ),
 )
 class EndpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _AdminOnly):
     """Webhook endpoints: Standard Webhooks signed POSTs for the event types subscribed."""
 
-    serializer_class = s.EndpointSerializer
+    serializer_class = s.WebhookEndpointSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -162,52 +167,52 @@ class EndpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _AdminOn
 
     @extend_schema(
         summary="Register a webhook endpoint (admins); the secret is shown this once",
-        request=s.EndpointCreateSerializer,
-        responses={201: s.EndpointWithSecretSerializer, **ERRORS_CREATE},
+        request=s.WebhookEndpointCreateSerializer,
+        responses={201: s.WebhookEndpointWithSecretSerializer, **ERRORS_CREATE},
     )
     def create(self, request: Request) -> Response:
-        serializer = s.EndpointCreateSerializer(data=request.data)
+        serializer = s.WebhookEndpointCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         endpoint = services.endpoint_create(actor=request.user, **serializer.validated_data)
-        return Response(s.EndpointWithSecretSerializer(endpoint).data, status=201)
+        return Response(s.WebhookEndpointWithSecretSerializer(endpoint).data, status=201)
 
     @extend_schema(
         parameters=[*ID],
         summary="Change a webhook endpoint (admins)",
-        request=s.EndpointUpdateSerializer,
-        responses={200: s.EndpointSerializer, **ERRORS_WRITE},
+        request=s.WebhookEndpointUpdateSerializer,
+        responses={200: s.WebhookEndpointSerializer, **ERRORS_WRITE},
     )
     def partial_update(self, request: Request, pk=None) -> Response:
         endpoint = self.get_object()
-        serializer = s.EndpointUpdateSerializer(data=request.data)
+        serializer = s.WebhookEndpointUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         endpoint = services.endpoint_update(
             endpoint=endpoint, actor=request.user, **serializer.validated_data
         )
-        return Response(s.EndpointSerializer(endpoint).data)
+        return Response(s.WebhookEndpointSerializer(endpoint).data)
 
     @extend_schema(
         parameters=[*ID],
         request=None,
         summary="Rotate the signing secret; the old one signs too for 24 hours",
-        responses={200: s.EndpointWithSecretSerializer, **ERRORS_ONE},
+        responses={200: s.WebhookEndpointWithSecretSerializer, **ERRORS_ONE},
     )
     @action(detail=True, methods=["post"], url_path="rotate-secret")
     def rotate_secret(self, request: Request, pk=None) -> Response:
         endpoint = services.endpoint_rotate_secret(endpoint=self.get_object(), actor=request.user)
-        return Response(s.EndpointWithSecretSerializer(endpoint).data)
+        return Response(s.WebhookEndpointWithSecretSerializer(endpoint).data)
 
     @extend_schema(
         parameters=[*ID],
         request=None,
         summary="Send a test event to the endpoint",
-        responses={201: s.DeliverySerializer, **ERRORS_ONE},
+        responses={201: s.WebhookDeliverySerializer, **ERRORS_ONE},
     )
     @action(detail=True, methods=["post"])
     def test(self, request: Request, pk=None) -> Response:
         delivery = services.endpoint_send_test(endpoint=self.get_object(), actor=request.user)
         return Response(
-            s.DeliverySerializer(selectors.delivery_list().get(pk=delivery.pk)).data, 201
+            s.WebhookDeliverySerializer(selectors.delivery_list().get(pk=delivery.pk)).data, 201
         )
 
 
@@ -221,16 +226,16 @@ class DeliveryFilter(django_filters.FilterSet):
 @extend_schema_view(
     list=extend_schema(
         summary="List webhook deliveries with their attempts, newest first (admins)",
-        responses={200: s.DeliverySerializer(many=True), **ERRORS_READ},
+        responses={200: s.WebhookDeliverySerializer(many=True), **ERRORS_READ},
     ),
     retrieve=extend_schema(
         parameters=[*ID],
         summary="A webhook delivery (admins)",
-        responses={200: s.DeliverySerializer, **ERRORS_ONE},
+        responses={200: s.WebhookDeliverySerializer, **ERRORS_ONE},
     ),
 )
 class DeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _AdminOnly):
-    serializer_class = s.DeliverySerializer
+    serializer_class = s.WebhookDeliverySerializer
     filterset_class = DeliveryFilter
 
     def get_queryset(self):
@@ -241,14 +246,16 @@ class DeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _AdminOn
         request=None,
         summary="Send a delivery again, with the same webhook-id (admins)",
         responses={
-            200: s.DeliverySerializer,
+            200: s.WebhookDeliverySerializer,
             **ERRORS_WRITE,
         },
     )
     @action(detail=True, methods=["post"])
     def redeliver(self, request: Request, pk=None) -> Response:
         delivery = services.delivery_redeliver(delivery=self.get_object(), actor=request.user)
-        return Response(s.DeliverySerializer(selectors.delivery_list().get(pk=delivery.pk)).data)
+        return Response(
+            s.WebhookDeliverySerializer(selectors.delivery_list().get(pk=delivery.pk)).data
+        )
 
 
 class CSVRenderer(renderers.BaseRenderer):
@@ -338,19 +345,21 @@ class BoardIdeasExport(_CSVExport):
         return exports.board_ideas_response(board, since_days=raw)
 
 
-class DataGapQueueExport(_CSVExport):
+class DataGapQueueExport(_CSVExport, generics.GenericAPIView):
+    """The data-gap queue's filters, documented from the queue's own FilterSet."""
+
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = DataGapFilter
+    pagination_class = None
+
+    def get_queryset(self):
+        return datagap_selectors.datagap_queue()
+
     @extend_schema(
         operation_id="exports_datagap_queue",
-        parameters=[
-            OpenApiParameter(
-                name,
-                OpenApiTypes.STR,
-                description="As on the queue page; with no filter, active requests "
-                "that are not snoozed.",
-            )
-            for name in ("status", "urgency", "overdue", "snoozed", "sort")
-        ],
+        filters=True,
         summary="The data-gap queue as CSV, in queue order (streamed)",
+        description="The queue page's filters; with none, active requests not snoozed.",
         responses=CSV_RESPONSES,
     )
     def get(self, request: Request):
