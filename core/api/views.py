@@ -106,3 +106,19 @@ class ServiceViewSet(viewsets.ModelViewSet):
 
     def _out(self, obj) -> dict:
         return self.get_serializer(obj).data
+
+
+class WriteCheckedViewSet(viewsets.GenericViewSet):
+    """A viewset whose writes each call one service: before any write's body is parsed,
+    ``write_check`` (the app's user-level ``require_*`` function, the same one the services
+    call first) refuses a person who may not write, so a viewer posting ``{}`` gets the
+    service's 403 and its words, not a 400 about fields."""
+
+    lookup_value_regex = LOOKUP_ANY
+    write_check: Callable[[Any], None] | None = None
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        check = type(self).write_check  # a plain function on the class, not a method
+        if check is not None and request.method not in ("GET", "HEAD", "OPTIONS"):
+            check(request.user)

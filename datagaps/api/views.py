@@ -3,13 +3,13 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import mixins, permissions, viewsets
+from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.exceptions import ErrorSerializer
-from core.api.views import ERRORS_ONE, ERRORS_READ, ERRORS_WRITE, ID, LOOKUP_ANY
+from core.api.views import ERRORS_ONE, ERRORS_READ, ERRORS_WRITE, ID, WriteCheckedViewSet
 from core.services import nul_message
 
 from .. import selectors, services
@@ -29,7 +29,7 @@ Q = OpenApiParameter(
 )
 
 
-class DataGapViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class DataGapViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WriteCheckedViewSet):
     """Data-gap requests: scientists file them (members, their own), data engineers and
     managers triage, assign, snooze and deliver them. List filters are the queue page's."""
 
@@ -37,13 +37,8 @@ class DataGapViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     filterset_class = DataGapFilter
     filter_backends = [DjangoFilterBackend]
     http_method_names = ["get", "post", "patch", "head", "options"]
-    lookup_value_regex = LOOKUP_ANY
-
-    def initial(self, request: Request, *args, **kwargs) -> None:
-        super().initial(request, *args, **kwargs)
-        # Every write needs a member at least: a viewer posting {} gets the service's 403.
-        if request.method not in permissions.SAFE_METHODS:
-            require_file(request.user)
+    # Every write needs a member at least: a viewer posting {} gets the service's 403.
+    write_check = require_file
 
     def get_queryset(self):
         return selectors.datagap_api_list().order_by("-created_at", "-id")

@@ -8,13 +8,13 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, permissions, viewsets
+from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.exceptions import ErrorSerializer
-from core.api.views import ERRORS_ONE, ERRORS_READ, ERRORS_WRITE, ID, LOOKUP_ANY
+from core.api.views import ERRORS_ONE, ERRORS_READ, ERRORS_WRITE, ID, WriteCheckedViewSet
 from projects.models import Project
 
 from .. import selectors, services
@@ -37,7 +37,7 @@ ERRORS_CREATE = {k: v for k, v in ERRORS_WRITE.items() if k != 404}
         parameters=[*ID], summary="A flag", responses={200: s.FlagSerializer, **ERRORS_ONE}
     ),
 )
-class FlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class FlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WriteCheckedViewSet):
     """Dependency flags: what a project (or an idea) will need from engineering, raised early.
     Members raise them; owners, engineers and managers acknowledge and resolve them."""
 
@@ -45,13 +45,7 @@ class FlagViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     filterset_class = FlagFilter
     filter_backends = [DjangoFilterBackend]
     http_method_names = ["get", "post", "patch", "head", "options"]
-    lookup_value_regex = LOOKUP_ANY
-
-    def initial(self, request: Request, *args, **kwargs) -> None:
-        super().initial(request, *args, **kwargs)
-        # A viewer's write gets the service's 403 before its body is read.
-        if request.method not in permissions.SAFE_METHODS:
-            require_raise(request.user)
+    write_check = require_raise
 
     def get_queryset(self):
         queryset = selectors.flag_list()

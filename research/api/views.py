@@ -10,7 +10,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ParseError
 from rest_framework.exceptions import ValidationError as DrfValidationError
@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.exceptions import ErrorSerializer, validation_error_detail
-from core.api.views import ERRORS_ONE, ERRORS_READ, ERRORS_WRITE, ID, LOOKUP_ANY
+from core.api.views import ERRORS_ONE, ERRORS_READ, ERRORS_WRITE, ID, WriteCheckedViewSet
 
 from .. import filters, selectors, services
 from ..cache import cached_bytes
@@ -59,7 +59,7 @@ def _whole_number_param(request: Request, name: str, *, default: int, maximum: i
     return int(raw)
 
 
-class _Writes(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class _Writes(mixins.ListModelMixin, mixins.RetrieveModelMixin, WriteCheckedViewSet):
     """List and retrieve from a selector; creates and updates go through services.
 
     ``write_check`` is the user-level ``require_*`` function of ``research.permissions``
@@ -68,14 +68,7 @@ class _Writes(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Generic
     """
 
     http_method_names = ["get", "post", "patch", "head", "options"]
-    # Any path segment reaches the view, so a malformed id is the documented JSON 404.
-    lookup_value_regex = LOOKUP_ANY
-    write_check = staticmethod(require_contribute)
-
-    def initial(self, request: Request, *args, **kwargs) -> None:
-        super().initial(request, *args, **kwargs)
-        if request.method not in permissions.SAFE_METHODS:
-            self.write_check(request.user)
+    write_check = require_contribute
 
 
 @extend_schema_view(
@@ -93,7 +86,7 @@ class BoardViewSet(_Writes):
     serializer_class = s.BoardSerializer
     filterset_class = filters.BoardFilter
     ordering_fields = ["title", "created_at"]
-    write_check = staticmethod(require_manage_boards)
+    write_check = require_manage_boards
 
     def get_queryset(self):
         return selectors.board_list()
@@ -154,7 +147,7 @@ class MetricViewSet(_Writes):
     serializer_class = s.MetricSerializer
     filterset_class = filters.MetricFilter
     ordering_fields = ["name", "id"]
-    write_check = staticmethod(require_manage_boards)
+    write_check = require_manage_boards
 
     def get_queryset(self):
         return selectors.metric_list()
