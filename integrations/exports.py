@@ -21,6 +21,24 @@ from research.models import Board, Idea, Reading
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_ROWS = 2000
 
+
+def _in_chunks(queryset):
+    """The rows of an ordered queryset, ``CHUNK_ROWS`` at a time, each chunk its own query.
+
+    Not ``.iterator()``: on PostgreSQL that holds a server-side cursor for as long as the
+    download lasts, and a download abandoned half-way leaves the cursor to be closed by the
+    garbage collector, later, on whatever transaction the connection then serves (it
+    aborted an unrelated request's transaction in the test suite).
+    """
+    start = 0
+    while True:
+        rows = list(queryset[start : start + CHUNK_ROWS])
+        yield from rows
+        if len(rows) < CHUNK_ROWS:
+            return
+        start += CHUNK_ROWS
+
+
 IDEA_READINGS_COLUMNS = [
     "reading_id", "idea_id", "idea", "metric_id", "metric", "unit", "value", "recorded_at",
     "step", "source", "note", "recorded_by",
@@ -83,7 +101,7 @@ def datagap_queue_rows(params) -> Iterator[list]:
     filterset = DataGapFilter(params or QUEUE_DEFAULT, queryset=datagap_selectors.datagap_queue())
     if not filterset.is_valid():
         raise QueueFilterInvalid(filterset.errors)
-    for gap in filterset.qs.iterator(chunk_size=CHUNK_ROWS):
+    for gap in _in_chunks(filterset.qs):
         yield [
             gap.pk,
             gap.title,
@@ -135,9 +153,7 @@ def idea_readings_rows(idea: Idea) -> Iterator[list]:
             "created_by__username",
         )
     )
-    for pk, metric_id, name, unit, value, moment, step, source, note, by in readings.iterator(
-        chunk_size=CHUNK_ROWS
-    ):
+    for pk, metric_id, name, unit, value, moment, step, source, note, by in _in_chunks(readings):
         yield [
             pk, idea.pk, idea.title, metric_id, name, unit, value, moment.isoformat(), step,
             source, note, by,
