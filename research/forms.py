@@ -308,3 +308,46 @@ class ReadingImportForm(forms.Form):
             table[str(pk)] = pk
             table.setdefault(name.casefold(), pk)
         return table
+
+
+class ReadingFilterForm(forms.Form):
+    """The idea's readings table filters: a source and a range of days (both inclusive)."""
+
+    source = forms.CharField(required=False, max_length=Reading.SOURCE_MAX_LENGTH, label="Source")
+    start = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "This must not be before the first day.")
+        return data
+
+
+class CompareForm(forms.Form):
+    """The ideas a compare chart overlays, picked among the board's ideas."""
+
+    MAX_IDEAS = 8
+
+    ideas = forms.TypedMultipleChoiceField(
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Ideas to compare",
+    )
+
+    def __init__(self, *args, ideas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ideas"].choices = [(idea.pk, idea.title) for idea in ideas]
+
+    def clean_ideas(self) -> list[int]:
+        picked = self.cleaned_data["ideas"]
+        if len(picked) > self.MAX_IDEAS:
+            raise forms.ValidationError(
+                f"Pick at most {self.MAX_IDEAS} ideas: a chart with more lines cannot be read."
+            )
+        return picked

@@ -215,7 +215,8 @@ class Reading(models.Model):
     ``source`` is ``manual`` (typed in the UI), ``api``, or a run id the caller gives;
     ``step`` is the training step a job logged it at (MLflow's step), empty otherwise.
     The composite index (idea, metric, recorded_at) serves "latest value" and "value as
-    of N days ago" with one backward index probe each, however many readings there are.
+    of N days ago" with one backward index probe each, however many readings there are;
+    (idea, recorded_at, id) serves the idea's readings table, a page at a time.
     """
 
     SOURCE_MANUAL = "manual"
@@ -237,7 +238,10 @@ class Reading(models.Model):
     class Meta:
         ordering = ["recorded_at", "id"]
         indexes = [
-            models.Index(fields=["idea", "metric", "recorded_at"], name="reading_idea_metric_time")
+            models.Index(fields=["idea", "metric", "recorded_at"], name="reading_idea_metric_time"),
+            # The idea's readings table pages newest first through all of an idea's readings
+            # (keyset on recorded_at, id): without it each page sorted every reading.
+            models.Index(fields=["idea", "recorded_at", "id"], name="reading_idea_time"),
         ]
 
     def __str__(self) -> str:

@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from projects.models import Project
 
@@ -33,7 +33,6 @@ from .models import (
 
 DEFAULT_SINCE_DAYS = 7
 MAX_SINCE_DAYS = 365
-CHART_POINTS = 500
 
 
 def since_days_parse(raw, default: int = DEFAULT_SINCE_DAYS) -> int:
@@ -374,34 +373,90 @@ def idea_has_tasks(idea: Idea) -> bool:
     return Task.objects.filter(idea=idea).exists()
 
 
-def idea_metric_history(idea: Idea, metrics: Iterable[Metric]) -> dict[int, list[tuple]]:
-    """The most recent ``CHART_POINTS`` readings of ``idea`` per metric, oldest first.
+READING_PAGE = 50
+# Counting every reading of an idea scans them all (a million on a busy idea): the table
+# says "more than 10,000" instead.
+READING_COUNT_CAP = 10_000
 
-    One query whatever the number of metrics: readings numbered newest first per metric.
+
+def idea_reading_count(idea: Idea, *, cap: int = READING_COUNT_CAP) -> int:
+    """How many readings the idea has, counted up to ``cap + 1`` (one index range scan)."""
+    return Reading.objects.filter(idea=idea).order_by()[: cap + 1].count()
+
+
+@dataclass(frozen=True)
+class ReadingPage:
+    """One page of an idea's readings, newest first, and the cursors to the pages around it
+    (``None`` at either end). A cursor is ``"<recorded_at ISO>|<id>"``."""
+
+    rows: list
+    older: str | None
+    newer: str | None
+
+
+def reading_cursor(reading: Reading) -> str:
+    return f"{reading.recorded_at.isoformat()}|{reading.pk}"
+
+
+def reading_cursor_parse(raw: str | None) -> tuple[datetime, int] | None:
+    """A cursor from the URL, or None when it is absent or not one of ours."""
+    moment, _, pk = (raw or "").partition("|")
+    try:
+        at = parse_datetime(moment)
+    except ValueError:
+        return None
+    if at is None or not pk.isascii() or not pk.isdigit() or timezone.is_naive(at):
+        return None
+    return at, int(pk)
+
+
+def idea_readings_page(
+    idea: Idea,
+    *,
+    source: str = "",
+    start: datetime | None = None,
+    end: datetime | None = None,
+    older_than: tuple[datetime, int] | None = None,
+    newer_than: tuple[datetime, int] | None = None,
+    limit: int = READING_PAGE,
+) -> ReadingPage:
+    """A page of the idea's readings, newest first, filtered by source and time.
+
+    Keyset pagination over the (idea, recorded_at, id) index: every page costs one index
+    range scan of ``limit + 1`` rows, the first page as much as the ten-thousandth.
     """
-    history: dict[int, list[tuple]] = {metric.pk: [] for metric in metrics}
-    if not history:
-        return history
-    rows = (
-        Reading.objects.filter(idea=idea, metric_id__in=history)
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("metric_id")],
-                order_by=[F("recorded_at").desc(), F("id").desc()],
-            )
+    readings = Reading.objects.filter(idea=idea).select_related("metric", "created_by")
+    if source:
+        readings = readings.filter(source=source)
+    if start is not None:
+        readings = readings.filter(recorded_at__gte=start)
+    if end is not None:
+        readings = readings.filter(recorded_at__lt=end)
+    if newer_than is not None:
+        at, pk = newer_than
+        rows = list(
+            readings.filter(Q(recorded_at__gt=at) | Q(recorded_at=at, id__gt=pk)).order_by(
+                "recorded_at", "id"
+            )[: limit + 1]
         )
-        .filter(rank__lte=CHART_POINTS)
-        .order_by("metric_id", "recorded_at", "id")
-        .values_list("metric_id", "recorded_at", "value")
+        more_newer = len(rows) > limit
+        rows = rows[:limit][::-1]
+        return ReadingPage(
+            rows=rows,
+            older=reading_cursor(rows[-1]) if rows else None,
+            newer=reading_cursor(rows[0]) if rows and more_newer else None,
+        )
+    if older_than is not None:
+        at, pk = older_than
+        readings = readings.filter(Q(recorded_at__lt=at) | Q(recorded_at=at, id__lt=pk))
+    rows = list(readings.order_by("-recorded_at", "-id")[: limit + 1])
+    more_older = len(rows) > limit
+    rows = rows[:limit]
+    return ReadingPage(
+        rows=rows,
+        older=reading_cursor(rows[-1]) if rows and more_older else None,
+        newer=reading_cursor(rows[0]) if rows and older_than is not None else None,
     )
-    for metric_id, moment, value in rows:
-        history[metric_id].append((moment, value))
-    return history
-
-
-def idea_reading_count(idea: Idea) -> int:
-    return Reading.objects.filter(idea=idea).count()
 
 
 def idea_tasks(idea: Idea) -> QuerySet[Task]:
@@ -415,15 +470,6 @@ def idea_status_history(idea: Idea, *, limit: int = 20) -> list[IdeaStatusChange
         IdeaStatusChange.objects.filter(idea=idea)
         .select_related("actor")
         .order_by("-created_at", "-id")[:limit]
-    )
-
-
-def idea_readings(idea: Idea, *, limit: int = 50) -> QuerySet[Reading]:
-    """The newest readings of an idea, for its readings table."""
-    return (
-        Reading.objects.filter(idea=idea)
-        .select_related("metric", "created_by")
-        .order_by("-recorded_at", "-id")[:limit]
     )
 
 

@@ -4,8 +4,9 @@ The rules (who may write, finite values, the transition table, all-or-nothing bu
 ingestion) live in ``research.services``; these only parse and render.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
+from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -27,6 +28,7 @@ from ..models import (
     Status,
     Task,
 )
+from ..series import DEFAULT_POINTS, MAX_POINTS, MIN_POINTS
 from ..services.readings import MAX_BULK_READINGS, MAX_ID, MAX_STEP, MIN_STEP
 from ..transitions import allowed_statuses
 
@@ -398,3 +400,94 @@ class ReadingErrorsSerializer(serializers.Serializer):
     """Every 400 of ``POST /api/v1/readings/``: one entry per refused item, in list order."""
 
     errors = ReadingErrorSerializer(many=True)
+
+
+# --- series -----------------------------------------------------------------------------
+
+
+def _bound(raw: str, *, end: bool) -> datetime | int:
+    """A series bound from the query: a step (a whole number), or a time (ISO 8601; a
+    date alone means its start, or its end for ``to``; without an offset, UTC)."""
+    text = raw.strip()
+    if text.lstrip("-").isascii() and text.lstrip("-").isdigit():
+        step = int(text)
+        if not MIN_STEP <= step <= MAX_STEP:
+            raise serializers.ValidationError("This step is out of range.")
+        return step
+    try:
+        day = parse_date(text)
+        moment = None if day else parse_datetime(text)
+    except ValueError:
+        moment = day = None
+    if day is not None:
+        moment = datetime.combine(day, time.max if end else time.min)
+    if moment is None:
+        raise serializers.ValidationError(
+            "Enter a date, a date and time (ISO 8601), or a training step."
+        )
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class SeriesQuerySerializer(serializers.Serializer):
+    """The query of ``GET /ideas/{id}/series/``: which metric, how many points, which window."""
+
+    metric = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    points = serializers.IntegerField(
+        min_value=MIN_POINTS, max_value=MAX_POINTS, default=DEFAULT_POINTS
+    )
+    # "from" is a Python keyword: declared through the class namespace.
+    vars()["from"] = serializers.CharField(required=False, max_length=64)
+    to = serializers.CharField(required=False, max_length=64)
+
+    def validate_from(self, raw: str) -> datetime | int:
+        return _bound(raw, end=False)
+
+    def validate_to(self, raw: str) -> datetime | int:
+        return _bound(raw, end=True)
+
+    def validate(self, data: dict) -> dict:
+        start, end = data.get("from"), data.get("to")
+        if start is not None and end is not None:
+            if isinstance(start, int) != isinstance(end, int):
+                raise serializers.ValidationError(
+                    {"to": ["Give both bounds as training steps, or both as times."]}
+                )
+            if end < start:
+                raise serializers.ValidationError({"to": ["This must not be before “from”."]})
+        return data
+
+
+@extend_schema_field(
+    {"oneOf": [{"type": "string", "format": "date-time"}, {"type": "integer", "format": "int64"}]}
+)
+class SeriesXField(serializers.Field):
+    """A time (ISO 8601) on a time axis, a training step on a step axis."""
+
+    def to_representation(self, value):
+        return value.isoformat() if isinstance(value, datetime) else value
+
+
+class SeriesPointSerializer(serializers.Serializer):
+    """One point: a reading (``count`` 1, min = max = mean = its value) or a bucket of
+    readings, from the first (``x``) to the last (``x_last``)."""
+
+    x = SeriesXField()
+    x_last = SeriesXField()
+    min = serializers.FloatField()
+    max = serializers.FloatField()
+    mean = serializers.FloatField()
+    count = serializers.IntegerField()
+
+
+class SeriesSerializer(serializers.Serializer):
+    """An idea's history of one metric: ``total`` readings in the window shown as the
+    ``points``; ``downsampled`` says they are buckets (zoom in with ``from``/``to``)."""
+
+    idea = serializers.IntegerField(source="idea_id")
+    metric = serializers.IntegerField(source="metric_id")
+    axis = serializers.ChoiceField(choices=["time", "step"])
+    total = serializers.IntegerField()
+    downsampled = serializers.BooleanField()
+    first = SeriesXField(allow_null=True)
+    last = SeriesXField(allow_null=True)
+    points = SeriesPointSerializer(many=True)

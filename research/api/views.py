@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -12,7 +13,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import NotFound, ParseError
 from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,6 +22,7 @@ from core.api.exceptions import ErrorSerializer, validation_error_detail
 from core.api.views import ERRORS_ONE, ERRORS_READ, ERRORS_WRITE, ID, WriteCheckedViewSet
 
 from .. import filters, selectors, services
+from .. import series as charts
 from ..cache import cached_bytes
 from ..models import Idea, Reading
 from ..permissions import require_contribute, require_manage_boards
@@ -302,6 +304,47 @@ class IdeaViewSet(_Writes):
         serializer.is_valid(raise_exception=True)
         services.idea_transition(idea=idea, actor=request.user, **serializer.validated_data)
         return Response(self._render([self._idea(idea.pk)])[0])
+
+    @extend_schema(
+        summary="An idea's history of one metric, downsampled for charts and BI tools",
+        description="Every reading of the metric in the window (default: the whole history) "
+        "as at most ``points`` points. When there are more readings than points they are "
+        "grouped into equal buckets of time (or of training step) and each point keeps its "
+        "bucket's minimum, maximum and mean, so spikes survive; ``downsampled`` says so and "
+        "``total`` counts the readings. The axis is the training step when every reading in "
+        "the window has one, else time. ``from``/``to`` (inclusive) narrow the window: both "
+        "training steps, or both times (ISO 8601; a date alone is its whole day; UTC when "
+        "no offset is given). The metric must belong to the idea's board (else 404).",
+        parameters=[
+            *ID,
+            OpenApiParameter("metric", OpenApiTypes.INT, required=True),
+            OpenApiParameter(
+                "points",
+                {"type": "integer", "minimum": charts.MIN_POINTS, "maximum": charts.MAX_POINTS},
+                description=f"At most this many points (default {charts.DEFAULT_POINTS}).",
+            ),
+            OpenApiParameter("from", OpenApiTypes.STR, description="Start of the window."),
+            OpenApiParameter("to", OpenApiTypes.STR, description="End of the window."),
+        ],
+        responses={200: s.SeriesSerializer, 400: ERRORS_READ[400], **READ_ERRORS},
+    )
+    @action(detail=True, methods=["get"])
+    def series(self, request: Request, pk=None) -> Response:
+        idea = self.get_object()
+        query = s.SeriesQuerySerializer(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        metric = selectors.board_metrics(idea.board_id).filter(pk=data["metric"]).first()
+        if metric is None:
+            raise NotFound(f"The idea's board has no metric with id {data['metric']}.")
+        found = charts.series_one(
+            idea_id=idea.pk,
+            metric=metric,
+            points=data["points"],
+            start=data.get("from"),
+            end=data.get("to"),
+        )
+        return Response(s.SeriesSerializer(found).data)
 
 
 READING_INPUT = PolymorphicProxySerializer(

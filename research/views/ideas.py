@@ -1,16 +1,19 @@
 """Idea pages: the idea itself, editing, moving, reordering and promoting it."""
 
+from datetime import datetime, timedelta
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.forms import submit_form
 
-from .. import selectors, services
-from ..forms import IdeaForm, MoveForm, PromoteFormSet, ReadingForm, TaskForm
+from .. import selectors, series, services
+from ..forms import IdeaForm, MoveForm, PromoteFormSet, ReadingFilterForm, ReadingForm, TaskForm
 from ..models import Status
 from ..permissions import can_edit_idea, can_manage_boards, can_mark_task, require_edit_idea
 from ..transitions import IDEA_TRANSITIONS
@@ -18,12 +21,18 @@ from ._common import answer_post, refusal_text, safe_next, wants_json
 
 
 def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """An idea: its progress per metric, a chart of each metric's history, readings, tasks."""
+    """An idea: its progress per metric, a chart of each metric's whole history, its
+    readings a page at a time, its tasks.
+
+    The charts fetch their series from the API (``/api/v1/ideas/{id}/series/``): a
+    downsampled history of a million readings takes longer to aggregate than the page
+    itself, so the page answers first and each chart draws when its series arrives.
+    """
     idea = get_object_or_404(selectors.idea_detail(), pk=pk)
     since_days = selectors.since_days_parse(request.GET.get("since"))
     metrics = list(selectors.board_metrics(idea.board))
     progress = selectors.progress_for_ideas([idea], since_days=since_days)
-    history = selectors.idea_metric_history(idea, metrics)
+    series_url = reverse("api:idea-series", kwargs={"pk": idea.pk})
     charts = [
         {
             "id": f"chart-{metric.pk}",
@@ -31,11 +40,13 @@ def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "metric": metric,
             "progress": progress.get((idea.pk, metric.pk)),
             "data": {
+                "metric": metric.pk,
                 "name": str(metric),
                 "direction": metric.get_direction_display(),
                 "baseline": metric.baseline,
                 "target": metric.target,
-                "points": [[moment.isoformat(), value] for moment, value in history[metric.pk]],
+                "url": series_url,
+                "points": series.DEFAULT_POINTS,
             },
         }
         for metric in metrics
@@ -52,8 +63,7 @@ def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "project_url": idea.board.project.get_absolute_url(),
             "since_days": since_days,
             "charts": charts,
-            "readings": selectors.idea_readings(idea),
-            "reading_total": selectors.idea_reading_count(idea),
+            **_readings_table(request, idea),
             "tasks": [
                 (task, can_mark_task(request.user, task, idea))
                 for task in selectors.idea_tasks(idea)
@@ -68,6 +78,48 @@ def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "task_form": TaskForm() if can_edit else None,
         },
     )
+
+
+def _readings_table(request: HttpRequest, idea) -> dict:
+    """The readings table's filters, its page (keyset cursors ``older``/``newer``) and links."""
+    form = ReadingFilterForm(request.GET or None, prefix="readings")
+    filters = form.cleaned_data if form.is_valid() else {}
+    start, end = filters.get("start"), filters.get("end")
+    page = selectors.idea_readings_page(
+        idea,
+        source=filters.get("source", ""),
+        start=_day_start(start) if start else None,
+        end=_day_start(end + timedelta(days=1)) if end else None,
+        older_than=selectors.reading_cursor_parse(request.GET.get("older")),
+        newer_than=selectors.reading_cursor_parse(request.GET.get("newer")),
+    )
+    kept = request.GET.copy()
+    for key in ("older", "newer"):
+        kept.pop(key, None)
+
+    def link(**cursor) -> str:
+        query = kept.copy()
+        query.update(cursor)
+        return f"?{query.urlencode()}#readings"
+
+    return {
+        "reading_filter": form,
+        "readings": page.rows,
+        "reading_total": _count_text(selectors.idea_reading_count(idea)),
+        "readings_filtered": bool(filters.get("source") or start or end),
+        "readings_older_url": link(older=page.older) if page.older else "",
+        "readings_newer_url": link(newer=page.newer) if page.newer else "",
+        "readings_newest_url": f"?{kept.urlencode()}#readings" if page.newer else "",
+    }
+
+
+def _count_text(count: int) -> str:
+    cap = selectors.READING_COUNT_CAP
+    return f"more than {cap:,}" if count > cap else f"{count:,}"
+
+
+def _day_start(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
 
 
 @require_http_methods(["GET", "POST"])
