@@ -58,6 +58,33 @@ class Series:
     last: datetime | int | None = None
     points: list[Bucket] = field(default_factory=list)
 
+    def as_dict(self) -> dict:
+        """The JSON shape of the API's answer (``SeriesSerializer``), for pages that embed it."""
+
+        def x(value):
+            return value.isoformat() if isinstance(value, datetime) else value
+
+        return {
+            "idea": self.idea_id,
+            "metric": self.metric_id,
+            "axis": self.axis,
+            "total": self.total,
+            "downsampled": self.downsampled,
+            "first": x(self.first),
+            "last": x(self.last),
+            "points": [
+                {
+                    "x": x(p.x),
+                    "x_last": x(p.x_last),
+                    "min": p.min,
+                    "max": p.max,
+                    "mean": p.mean,
+                    "count": p.count,
+                }
+                for p in self.points
+            ],
+        }
+
 
 def _window(readings: QuerySet, axis_hint: str | None, start, end) -> QuerySet:
     """Readings inside [start, end]: steps when the bounds are ints, times otherwise."""

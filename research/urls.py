@@ -9,6 +9,7 @@ app_name = "research"
 urlpatterns = [
     path("projects/<slug:slug>/boards/", views.project_boards, name="project-boards"),
     path("boards/<int:pk>/", views.board_detail, name="board-detail"),
+    path("boards/<int:pk>/compare/", views.board_compare, name="board-compare"),
     path("boards/<int:pk>/settings/", views.board_settings, name="board-settings"),
     path("boards/<int:pk>/ideas/", views.board_idea_create, name="board-idea-create"),
     path("boards/<int:pk>/metrics/", views.board_metric_create, name="board-metric-create"),

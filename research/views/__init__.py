@@ -14,11 +14,13 @@ from .boards import (
     board_settings,
     project_boards,
 )
+from .compare import board_compare
 from .ideas import idea_detail, idea_edit, idea_move, idea_promote, idea_reorder
 from .readings import board_readings_import, idea_reading_create, reading_delete
 from .tasks import idea_task_create, task_toggle
 
 __all__ = [
+    "board_compare",
     "board_detail",
     "board_idea_create",
     "board_metric_create",
