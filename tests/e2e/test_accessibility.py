@@ -57,6 +57,9 @@ PAGES = {
         "maya", lambda ws: f"/research/projects/{ws.project.slug}/boards/", "Churn radar"
     ),
     "board": MainPage("maya", lambda ws: ws.board.get_absolute_url(), "Which model"),
+    "board-compare": MainPage(
+        "maya", lambda ws: f"/research/boards/{ws.board.pk}/compare/", "Compare ideas"
+    ),
     "idea": MainPage("sam", lambda ws: ws.idea.get_absolute_url(), "Gradient boosting"),
     "idea-edit": MainPage("sam", lambda ws: f"/research/ideas/{ws.idea.pk}/edit/", "Edit"),
     "idea-promote": MainPage("sam", lambda ws: f"/research/ideas/{ws.idea.pk}/promote/", "Promote"),
