@@ -312,6 +312,35 @@ def _readings(idea: Idea, metrics, quality: float, days: tuple[int, int], rng: r
     Reading.objects.bulk_create(rows, batch_size=1000)
 
 
+# An idea whose training job logged one metric every 20 minutes with its step: more readings
+# than a chart has points, so the demo shows a downsampled chart (and a spike kept in it).
+TRAINING_RUN_IDEA = "BG/NBD + Gamma-Gamma probabilistic model"
+TRAINING_RUN_READINGS = 2_000
+
+
+def _training_run(idea: Idea, metric, quality: float, rng: random.Random, now) -> None:
+    sign = 1 if metric.direction == "higher" else -1
+    rows = []
+    for step in range(TRAINING_RUN_READINGS):
+        progress = step / TRAINING_RUN_READINGS
+        value = metric.baseline * (1 + sign * quality * (0.2 + 0.8 * progress))
+        value += rng.gauss(0, abs(metric.baseline) * 0.004)
+        if step == TRAINING_RUN_READINGS // 3:  # a diverging batch the chart must not hide
+            value -= sign * abs(metric.baseline) * 0.2
+        rows.append(
+            Reading(
+                idea=idea,
+                metric=metric,
+                value=round(value, 4),
+                recorded_at=now - timedelta(minutes=20 * (TRAINING_RUN_READINGS - step)),
+                source="train-run-7",
+                step=step,
+                created_by=idea.owner,
+            )
+        )
+    Reading.objects.bulk_create(rows, batch_size=1000)
+
+
 @transaction.atomic
 def seed(*, stdout) -> None:
     """Create the demo boards, metrics, ideas and readings unless they exist."""
@@ -378,5 +407,7 @@ def seed(*, stdout) -> None:
             if path:
                 end = path[-1][1] if path[-1][0] == Status.DROPPED else 0
                 _readings(idea, metrics, quality, (path[0][1], end), rng, now)
+            if idea_title == TRAINING_RUN_IDEA:
+                _training_run(idea, metrics[1][0], quality, rng, now)
             created += 1
     stdout.write(f"Research demo data ready ({created} ideas created).")
