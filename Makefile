@@ -48,7 +48,7 @@ check: $(VENV)/.runtime
 clean:
 	rm -rf .run staticfiles .pytest_cache
 
-## bench: research API benchmark on a throwaway PostgreSQL database (200 ideas, 1M readings)
+## bench: research API and pages on a throwaway PostgreSQL database (200 ideas, 1M readings; one idea with 1M more)
 bench: export DEBUG ?= true
 bench: $(VENV)/.dev
 	scripts/with-services.sh $(PY) bench/run.py

@@ -1,9 +1,11 @@
 """Benchmark of the research API on PostgreSQL; ``make bench`` runs it.
 
 1. Creates a throwaway database next to ``DATABASE_URL`` (``<name>_bench``), migrates it and
-   seeds 200 ideas with 1,000,000 readings (readings with COPY).
+   seeds 200 ideas with 1,000,000 readings (readings with COPY), and one more idea with
+   1,000,000 readings of its own (the idea page's worst case).
 2. Serves Tandem under ``gunicorn bench.wsgi -w 2 --no-control-socket`` with DEBUG off.
-3. Drives ``GET /api/v1/ideas/?page_size=100`` (progress fields for 100 ideas) and a floor,
+3. Drives ``GET /api/v1/ideas/?page_size=100`` (progress fields for 100 ideas), the board
+   page, the idea page of the busy idea, and a floor,
    a bare view returning pre-built JSON of the same size, with ``wrk`` (another process):
    requests/s, p50 and p99 latency.
 4. Counts the endpoint's queries per request in-process, and times bulk ingestion of
@@ -142,6 +144,10 @@ def main() -> None:
     _recreate_database(admin_url, name)
     os.environ.update(DATABASE_URL=url, DEBUG="false", SECRET_KEY="bench-only-secret-key")
     os.environ.update(ALLOWED_HOSTS="127.0.0.1,testserver", API_THROTTLE_USER="100000000/hour")
+    # Plain http to gunicorn, as behind a TLS-terminating proxy: with DEBUG off every request
+    # was otherwise answered with a 301 to https (which wrk counts as a success), so the
+    # board figures measured redirects.
+    os.environ.update(SECURE_SSL_REDIRECT="false", SECURE_COOKIES="false")
     # Production-like: Redis is the shared cache (bench/settings.py gives it its own prefix).
     # This process measures the uncached path; each server run sets the cache itself.
     os.environ["IDEA_LIST_CACHE_SECONDS"] = "0"
@@ -156,7 +162,7 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
     from rest_framework.test import APIClient
 
-    from bench.seed_scale import seed
+    from bench.seed_scale import seed, seed_big_idea
     from research.models import Reading
 
     call_command("migrate", verbosity=0)
@@ -164,6 +170,10 @@ def main() -> None:
     print("bench: seeding 200 ideas and 1,000,000 readings (COPY) ...")
     info = seed()
     print(f"bench: seeded {info['readings']:,} readings in {info['seconds']} s")
+    began = time.perf_counter()
+    big = seed_big_idea()
+    print(f"bench: one idea with {big['readings']:,} more readings in "
+          f"{time.perf_counter() - began:.1f} s")  # fmt: skip
 
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {info['token']}")
@@ -206,8 +216,30 @@ def main() -> None:
     board_in_process = []
     for _ in range(15):
         began = time.perf_counter()
-        web.get(board_path)
+        assert web.get(board_path).status_code == 200
         board_in_process.append((time.perf_counter() - began) * 1000)
+    assert board_status == 200, board_status
+
+    # The idea page of the idea with a million readings, and its charts' series.
+    idea_path = f"/research/ideas/{big['idea']}/"
+    web.get(idea_path)
+    with CaptureQueriesContext(connection) as queries:
+        idea_status = web.get(idea_path).status_code
+    idea_queries = len(queries)
+    assert idea_status == 200, idea_status
+    idea_in_process = []
+    for _ in range(15):
+        began = time.perf_counter()
+        assert web.get(idea_path).status_code == 200
+        idea_in_process.append((time.perf_counter() - began) * 1000)
+    series_path = f"/api/v1/ideas/{big['idea']}/series/?metric={big['metrics'][0]}&points=500"
+    series_in_process = []
+    for _ in range(5):
+        began = time.perf_counter()
+        answer = api.get(series_path)
+        series_in_process.append((time.perf_counter() - began) * 1000)
+        assert answer.status_code == 200, answer.status_code
+    series_body = answer.json()
     connection.close()
 
     auth = {"Authorization": f"Bearer {info['token']}"}
@@ -217,7 +249,12 @@ def main() -> None:
         for _ in range(20):  # warm both workers' connections
             urllib.request.urlopen(urllib.request.Request(base + IDEAS_PATH, headers=auth))
         ideas = {load: _wrk(base + IDEAS_PATH, auth, c) for load, c in LOADS.items()}
+        for path in (board_path, idea_path):  # 200s, not redirects (wrk counts 3xx as fine)
+            request = urllib.request.Request(base + path, headers=cookie)
+            with urllib.request.urlopen(request) as response:
+                assert response.status == 200 and response.url == base + path, response.url
         board = {load: _wrk(base + board_path, cookie, c) for load, c in LOADS.items()}
+        idea_page = {load: _wrk(base + idea_path, cookie, c) for load, c in LOADS.items()}
         floor = {load: _wrk(base + "/bench/floor/", {}, c) for load, c in LOADS.items()}
     with _server({**env, "IDEA_LIST_CACHE_SECONDS": "30"}) as base:
         for _ in range(20):
@@ -290,6 +327,23 @@ def main() -> None:
             "connections": board,
             "ratio_to_floor": _ratios(board, floor),
         },
+        "idea_page_1m_readings": {
+            "path": idea_path,
+            "readings_on_idea": big["readings"],
+            "status": idea_status,
+            "queries_per_request": idea_queries,
+            "in_process_median_ms": round(statistics.median(idea_in_process), 1),
+            "in_process_p90_ms": round(sorted(idea_in_process)[int(len(idea_in_process) * 0.9)], 1),
+            "connections": idea_page,
+            "budget_ms": 100,
+        },
+        "idea_series_1m_readings": {
+            "path": series_path,
+            "note": "one chart's series: a third of the idea's readings, bucketed in SQL",
+            "total": series_body["total"],
+            "points": len(series_body["points"]),
+            "in_process_median_ms": round(statistics.median(series_in_process), 1),
+        },
         "floor": {"path": "/bench/floor/", "response_bytes": len(body), "connections": floor},
         "bulk_ingest_10k": {
             "median_s": round(statistics.median(timings), 3),
@@ -322,6 +376,16 @@ def main() -> None:
     print(f"  in process, one at a time: median {bp['in_process_median_ms']} ms")
     for load, c in LOADS.items():
         print(f"  {c} connections: {_line(bp['connections'][load])}")
+    ip = result["idea_page_1m_readings"]
+    print(f"GET {ip['path']}  (HTML, idea with {ip['readings_on_idea']:,} readings, "
+          f"{ip['queries_per_request']} queries)")  # fmt: skip
+    print(f"  in process, one at a time: median {ip['in_process_median_ms']} ms "
+          f"(p90 {ip['in_process_p90_ms']} ms); budget 100 ms")  # fmt: skip
+    for load, c in LOADS.items():
+        print(f"  {c} connections: {_line(ip['connections'][load])}")
+    sp = result["idea_series_1m_readings"]
+    print(f"GET {sp['path']}  ({sp['total']:,} readings as {sp['points']} points)")
+    print(f"  in process, one at a time: median {sp['in_process_median_ms']} ms")
     print("floor: same bytes, pre-built")
     for load, c in LOADS.items():
         print(f"  {c} connections: {_line(f['connections'][load])}")

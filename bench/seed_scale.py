@@ -81,3 +81,29 @@ def seed(*, ideas: int = IDEAS, readings: int = READINGS) -> dict:
         "metric_for_ingest": Metric.objects.filter(board=boards[0]).first().pk,
         "seconds": round(time.perf_counter() - started, 1),
     }
+
+
+BIG_IDEA_READINGS = 1_000_000
+
+
+def seed_big_idea(*, readings: int = BIG_IDEA_READINGS) -> dict:
+    """One more idea with ``readings`` readings of its own (a long-running training job
+    logging three metrics every few seconds for eight weeks): the idea page's worst case."""
+    manager = User.objects.get(username="bench-manager")
+    board = Metric.objects.order_by("pk").first().board
+    idea = services.idea_create(board=board, title="Busy idea", actor=manager, owner=manager)
+    metrics = list(Metric.objects.filter(board=board).order_by("pk").values_list("pk", flat=True))
+    now = timezone.now()
+    step_seconds = 8 * 7 * 24 * 3600 / (readings / len(metrics))
+    rng = random.Random(2)
+    columns = "idea_id, metric_id, value, recorded_at, note, source"
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {Reading._meta.db_table} ({columns}) FROM STDIN") as copy,
+    ):
+        for k in range(readings):
+            moment = now - timedelta(seconds=step_seconds * (k // len(metrics)))
+            copy.write_row((idea.pk, metrics[k % len(metrics)], rng.random(), moment, "", "job"))
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Reading._meta.db_table}")
+    return {"idea": idea.pk, "metrics": metrics, "readings": readings}
