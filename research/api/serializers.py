@@ -439,6 +439,18 @@ class SeriesQuerySerializer(serializers.Serializer):
     vars()["from"] = serializers.CharField(required=False, max_length=64)
     to = serializers.CharField(required=False, max_length=64)
 
+    def to_internal_value(self, data):
+        # DRF's IntegerField takes "3.0" and non-ASCII digits; a query parameter here is
+        # written with 0-9 only, as the schema's integer says.
+        errors = {
+            name: ["A valid integer is required."]
+            for name in ("metric", "points")
+            if name in data and not (str(data[name]).isascii() and str(data[name]).isdigit())
+        }
+        if errors:
+            raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
     def validate_from(self, raw: str) -> datetime | int:
         return _bound(raw, end=False)
 

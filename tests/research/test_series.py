@@ -184,6 +184,9 @@ def test_api_window_by_time_and_by_day(api_as, viewer, idea, metric):
         ({"points": "9"}, "points", "Ensure this value is greater than or equal to 10."),
         ({"points": "2001"}, "points", "Ensure this value is less than or equal to 2000."),
         ({"points": "lots"}, "points", "A valid integer is required."),
+        ({"points": "100.0"}, "points", "A valid integer is required."),
+        ({"metric": "٣"}, "metric", "A valid integer is required."),
+        ({"metric": ""}, "metric", "A valid integer is required."),
         (
             {"from": "yesterday"},
             "from",
