@@ -264,14 +264,14 @@ def _buckets_sql(
             "MAX(r.recorded_at)",
         )
     )
+    # The bucket expression inline (grouped by position): a LATERAL subquery per row cost
+    # a fifth more on a million readings.
     sql = (
-        f"SELECT r.idea_id, b.bucket, {first}, {last}, MIN(r.value), MAX(r.value), "
-        f"AVG(r.value), COUNT(*) FROM ({inner}) r "
-        f"CROSS JOIN LATERAL (SELECT {bucket} AS bucket) b "
-        "GROUP BY r.idea_id, b.bucket ORDER BY r.idea_id, b.bucket"
+        f"SELECT r.idea_id, {bucket} AS bucket, {first}, {last}, MIN(r.value), MAX(r.value), "
+        f"AVG(r.value), COUNT(*) FROM ({inner}) r GROUP BY 1, 2 ORDER BY 1, 2"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *bucket_params])
+        cursor.execute(sql, [*bucket_params, *params])
         rows = cursor.fetchall()
     return [
         (idea_id, Bucket(x=x0, x_last=x1, min=mn, max=mx, mean=avg, count=n))
