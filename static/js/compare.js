@@ -36,7 +36,7 @@
         maintainAspectRatio: false, animation: false, parsing: false, normalized: true,
         scales: { x: S.xScale(axis, start, end), y: { title: { display: true, text: S.wrapped(data.name) } } },
         plugins: {
-          legend: { position: "bottom", labels: { boxWidth: 24 } },
+          legend: S.legend,
           tooltip: { callbacks: { title: S.tooltipTitle(axis) } },
         },
       },

@@ -56,7 +56,7 @@
           maintainAspectRatio: false, animation: false, parsing: false, normalized: true,
           scales: { x: S.xScale(axis, start, end), y: { title: { display: true, text: S.wrapped(meta.name) } } },
           plugins: {
-            legend: { position: "bottom", labels: { boxWidth: 24 } },
+            legend: S.legend,
             tooltip: { callbacks: { title: S.tooltipTitle(axis) } },
           },
         },

@@ -75,10 +75,10 @@
     const at = (p) => xOf(series.axis, p.x);
     return [
       { label: `${label}: lowest in each bucket`, data: pts.map((p) => ({ x: at(p), y: p.min })),
-        borderColor: band, backgroundColor: band, borderWidth: 1, pointRadius: 0 },
-      { label: `${label}: highest in each bucket`, data: pts.map((p) => ({ x: at(p), y: p.max })),
+        borderColor: band, backgroundColor: band, borderWidth: 1, pointRadius: 0, inLegend: false },
+      { label: `${label}: lowest to highest`, data: pts.map((p) => ({ x: at(p), y: p.max })),
         borderColor: band, backgroundColor: band, borderWidth: 1, pointRadius: 0, fill: "-1" },
-      { label: `${label}: mean of each bucket`, data: pts.map((p) => ({ x: at(p), y: p.mean })),
+      { label: `${label}: mean`, data: pts.map((p) => ({ x: at(p), y: p.mean })),
         borderColor: colour, backgroundColor: colour, pointRadius: 0, borderWidth: 2 },
     ];
   }
@@ -121,6 +121,10 @@
     };
   }
 
-  window.TandemSeries = { xScale, xOf, seriesDatasets, flatLine, note, readings, wrapped,
+  // The legend shows one entry for a bucket band (its upper edge), not both edges.
+  const legend = { position: "bottom", labels: { boxWidth: 24,
+    filter: (item, data) => data.datasets[item.datasetIndex].inLegend !== false } };
+
+  window.TandemSeries = { legend, xScale, xOf, seriesDatasets, flatLine, note, readings, wrapped,
     tooltipTitle, iso };
 })();
