@@ -96,7 +96,8 @@
   function note(series, zoomed) {
     if (!series.total) return zoomed ? "No readings in this range." : "No readings yet.";
     if (series.downsampled) {
-      return `Downsampled: ${readings(series.total)} shown as ${series.points.length.toLocaleString("en")} points — zoom in for detail.`;
+      const m = series.points.length;
+      return `Downsampled: ${readings(series.total)} shown as ${m.toLocaleString("en")} point${m === 1 ? "" : "s"} — zoom in for detail.`;
     }
     return `${readings(series.total)}${zoomed ? " in this range" : ""}, every one shown.`;
   }
