@@ -19,6 +19,10 @@ LABELS = """(id) => {
     const chart = window.Chart && Chart.getChart(document.getElementById(id));
     return chart ? chart.data.datasets.map((d) => d.label) : null;
 }"""
+TICK_LABELS = """(id) => {
+    const x = Chart.getChart(document.getElementById(id)).scales.x;
+    return x.ticks.map((tick, i) => x.options.ticks.callback(tick.value, i, x.ticks));
+}"""
 DRAWN = """(id) => !!(window.Chart && Chart.getChart(document.getElementById(id)))"""
 
 
@@ -84,6 +88,11 @@ def test_idea_chart_is_downsampled_with_a_note_and_zooms_in(visit, workspace):
     form.get_by_role("button", name="Zoom").click()
     expect(note).to_have_text("10 readings in this range, every one shown.")
     expect(page).to_have_url(re.compile(rf"from-{ws.metric.pk}=2026-11-01"))
+    # Nine minutes on the axis: times, each tick label once (a day's range used to repeat
+    # its date on every tick).
+    labels = page.evaluate(TICK_LABELS, chart_id)
+    assert len(labels) >= 2 and len(set(labels)) == len(labels), labels
+    assert all(re.fullmatch(r"\d\d-\d\d \d\d:\d\d", label) for label in labels), labels
     # The zoomed range survives a reload (it is in the address).
     page.reload()
     expect(note).to_have_text("10 readings in this range, every one shown.")
