@@ -9,7 +9,17 @@ from django.contrib.auth.models import User
 from accounts.forms import PersonChoiceField
 from accounts.selectors import active_people
 
-from .models import GAIN_BAR_MAX, GAIN_BAR_MIN, Direction, Idea, Maturity, Metric, Reading, Status
+from .models import (
+    GAIN_BAR_MAX,
+    GAIN_BAR_MESSAGE,
+    GAIN_BAR_MIN,
+    Direction,
+    Idea,
+    Maturity,
+    Metric,
+    Reading,
+    Status,
+)
 from .transitions import move_choices
 
 
@@ -41,6 +51,12 @@ class SharedPersonChoiceField(PersonChoiceField):
         return self._people_by_pk[key]
 
 
+# The range is the model's; out of it the form says what the service says.
+# (escaped: both format the message with %-interpolation)
+GAIN_BAR_PERCENT_SAFE = GAIN_BAR_MESSAGE.replace("%", "%%")
+GAIN_BAR_ERRORS = {"min_value": GAIN_BAR_PERCENT_SAFE, "max_value": GAIN_BAR_PERCENT_SAFE}
+
+
 class BoardForm(forms.Form):
     """A new board and its primary metric."""
 
@@ -54,6 +70,7 @@ class BoardForm(forms.Form):
         initial=2.0,
         min_value=GAIN_BAR_MIN,
         max_value=GAIN_BAR_MAX,
+        error_messages=GAIN_BAR_ERRORS,
         label="Gain bar (%)",
         help_text="The minimum relative improvement over the baseline that justifies "
         "changing the production model.",
@@ -91,7 +108,11 @@ class BoardSettingsForm(forms.Form):
     title = forms.CharField(max_length=200)
     question = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     gain_bar = forms.FloatField(
-        min_value=GAIN_BAR_MIN, max_value=GAIN_BAR_MAX, label="Gain bar (%)"
+        min_value=GAIN_BAR_MIN,
+        max_value=GAIN_BAR_MAX,
+        error_messages=GAIN_BAR_ERRORS,
+        label="Gain bar (%)",
+        help_text=f"From {GAIN_BAR_MIN} to {GAIN_BAR_MAX} %.",
     )
     primary_metric = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
 
@@ -115,11 +136,22 @@ class BoardSettingsForm(forms.Form):
 
 
 class MetricForm(forms.Form):
+    """A metric, new or edited; the service says whether the target suits the direction."""
+
     name = forms.CharField(max_length=100)
     unit = forms.CharField(max_length=30, required=False)
     direction = forms.ChoiceField(choices=Direction.choices)
     baseline = forms.FloatField(help_text="What production (or the first MVP) achieves today.")
-    target = forms.FloatField(required=False, label="Target (optional)")
+    target = forms.FloatField(
+        required=False,
+        label="Target (optional)",
+        help_text="Beyond the baseline: above it when higher is better, below it when lower is.",
+    )
+
+    def __init__(self, *args, prefix_ids: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if prefix_ids:
+            self.auto_id = f"id_{prefix_ids}_%s"
 
 
 class IdeaForm(forms.Form):
@@ -224,6 +256,17 @@ class PromoteTaskForm(TaskForm):
 PromoteFormSet = forms.formset_factory(
     PromoteTaskForm, formset=BaseTaskFormSet, extra=4, max_num=30
 )
+
+
+class PromoteConfirmForm(forms.Form):
+    """The promoter's confirmation, asked only when the idea's gain is below the gain bar
+    (the service refuses such a promotion without it, with the figures)."""
+
+    confirm_below_bar = forms.BooleanField(
+        required=False,
+        label="Promote it below the gain bar",
+        help_text="The promotion records that the idea did not clear the bar.",
+    )
 
 
 class ReadingImportForm(forms.Form):

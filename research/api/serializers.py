@@ -17,6 +17,7 @@ from projects.models import Project
 
 from ..models import (
     GAIN_BAR_MAX,
+    GAIN_BAR_MESSAGE,
     GAIN_BAR_MIN,
     Board,
     Direction,
@@ -29,6 +30,12 @@ from ..models import (
 )
 from ..services.readings import MAX_BULK_READINGS, MAX_ID, MAX_STEP, MIN_STEP
 from ..transitions import allowed_statuses
+
+# The range is the model's (and documented in the schema); out of it the API says what the
+# service says.
+# (escaped: both format the message with %-interpolation)
+GAIN_BAR_PERCENT_SAFE = GAIN_BAR_MESSAGE.replace("%", "%%")
+GAIN_BAR_ERRORS = {"min_value": GAIN_BAR_PERCENT_SAFE, "max_value": GAIN_BAR_PERCENT_SAFE}
 
 
 class MetricSerializer(StrictModelInput):
@@ -114,7 +121,11 @@ class BoardCreateSerializer(StrictInput):
     title = serializers.CharField(max_length=200)
     question = serializers.CharField(required=False, allow_blank=True, default="")
     gain_bar = serializers.FloatField(
-        required=False, default=2.0, min_value=GAIN_BAR_MIN, max_value=GAIN_BAR_MAX
+        required=False,
+        default=2.0,
+        min_value=GAIN_BAR_MIN,
+        max_value=GAIN_BAR_MAX,
+        error_messages=GAIN_BAR_ERRORS,
     )
     primary_metric = MetricInputSerializer(required=False)
 
@@ -123,7 +134,10 @@ class BoardUpdateSerializer(StrictInput):
     title = serializers.CharField(max_length=200, required=False)
     question = serializers.CharField(required=False, allow_blank=True)
     gain_bar = serializers.FloatField(
-        required=False, min_value=GAIN_BAR_MIN, max_value=GAIN_BAR_MAX
+        required=False,
+        min_value=GAIN_BAR_MIN,
+        max_value=GAIN_BAR_MAX,
+        error_messages=GAIN_BAR_ERRORS,
     )
     primary_metric = serializers.PrimaryKeyRelatedField(
         queryset=Metric.objects.all(), required=False
@@ -282,7 +296,8 @@ class StatusField(serializers.ChoiceField):
 
 class TransitionSerializer(StrictInput):
     """Move an idea: ``reason`` is required for ``dropped``; promoting needs ``tasks``
-    unless the idea already has some."""
+    unless the idea already has some, and ``confirm_below_bar`` when its gain is below the
+    board's gain bar."""
 
     to = StatusField()
     reason = serializers.CharField(
@@ -297,6 +312,13 @@ class TransitionSerializer(StrictInput):
     expected_from = StatusField(
         required=False,
         help_text="The status you saw; if the idea has moved since, the answer is 409.",
+    )
+    confirm_below_bar = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Promote although the idea's gain on the board's primary metric is below "
+        "the board's gain bar. Without it such a promotion is a 400 on ``confirm_below_bar`` "
+        "saying the gain and the bar; with it the status change records ``below_bar``.",
     )
 
 

@@ -13,9 +13,17 @@ from .boards import (
     board_create,
     board_update,
     metric_create,
+    metric_target_problem,
     metric_update,
 )
-from .ideas import IDEA_EDITABLE_FIELDS, idea_create, idea_reorder, idea_transition, idea_update
+from .ideas import (
+    IDEA_EDITABLE_FIELDS,
+    idea_create,
+    idea_reorder,
+    idea_transition,
+    idea_update,
+    promotion_below_bar,
+)
 from .readings import (
     MAX_BULK_READINGS,
     MAX_FUTURE_SKEW,
@@ -44,7 +52,9 @@ __all__ = [
     "idea_transition",
     "idea_update",
     "metric_create",
+    "metric_target_problem",
     "metric_update",
+    "promotion_below_bar",
     "reading_create",
     "reading_delete",
     "readings_ingest",

@@ -12,6 +12,8 @@ from .boards import (
     board_idea_create,
     board_metric_create,
     board_settings,
+    boards_list,
+    metric_edit,
     project_boards,
 )
 from .ideas import idea_detail, idea_edit, idea_move, idea_promote, idea_reorder
@@ -24,6 +26,7 @@ __all__ = [
     "board_metric_create",
     "board_readings_import",
     "board_settings",
+    "boards_list",
     "idea_detail",
     "idea_edit",
     "idea_move",
@@ -31,6 +34,7 @@ __all__ = [
     "idea_reading_create",
     "idea_reorder",
     "idea_task_create",
+    "metric_edit",
     "project_boards",
     "reading_delete",
     "task_toggle",
