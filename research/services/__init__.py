@@ -31,6 +31,7 @@ from .readings import (
     reading_create,
     reading_delete,
     readings_ingest,
+    readings_problems,
 )
 from .tasks import TASK_EDITABLE_FIELDS, task_create, task_update
 
@@ -58,6 +59,7 @@ __all__ = [
     "reading_create",
     "reading_delete",
     "readings_ingest",
+    "readings_problems",
     "task_create",
     "task_update",
 ]
