@@ -87,6 +87,16 @@ class Progress:
         return "up" if self.change > 0 else "down"
 
 
+# Gains are ratios of floats: 0.84 over a 0.8 baseline is 4.999999999999992 %, not 5 %.
+# Within this much of the bar a gain counts as at the bar (it clears it).
+GAIN_TOLERANCE = 1e-9
+
+
+def clears_bar(gain_pct: float, gain_bar: float) -> bool:
+    """Whether a gain reaches the bar; a gain exactly at the bar clears it."""
+    return gain_pct >= gain_bar - GAIN_TOLERANCE
+
+
 def progress_compute(
     *,
     latest: float | None,
@@ -113,7 +123,7 @@ def progress_compute(
     return {
         "change": change,
         "gain_pct": gain_pct,
-        "clears_bar": None if gain_pct is None else gain_pct >= gain_bar,
+        "clears_bar": None if gain_pct is None else clears_bar(gain_pct, gain_bar),
         "improved": improved,
     }
 

@@ -132,7 +132,7 @@ def idea_update(*, idea: Idea, actor: User, **changes: Any) -> Idea:
 
 def _pct(value: float) -> str:
     sign = "+" if value > 0 else "\u2212" if value < 0 else "±"  # a true minus sign
-    return f"{sign}{abs(value):.1f} %"
+    return f"{sign}{abs(value):.2f} %"
 
 
 def promotion_below_bar(idea: Idea) -> tuple[float, float, str] | None:
@@ -146,7 +146,7 @@ def promotion_below_bar(idea: Idea) -> tuple[float, float, str] | None:
     if standing is None or standing["gain_pct"] is None:
         return None
     gain, bar = standing["gain_pct"], standing["gain_bar"]
-    if gain >= bar:
+    if selectors.clears_bar(gain, bar):
         return None
     return (
         gain,

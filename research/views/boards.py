@@ -66,7 +66,7 @@ def boards_list(request: HttpRequest) -> HttpResponse:
                 "project_url": board.project.get_absolute_url(),
                 "best_url": idea_url(board.best_idea_id) if board.best_idea_id else "",
                 "gain": gain,
-                "clears": None if gain is None else gain >= board.gain_bar,
+                "clears": None if gain is None else selectors.clears_bar(gain, board.gain_bar),
             }
         )
     return render(
