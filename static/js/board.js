@@ -220,15 +220,10 @@
     board.addEventListener("dragover", (event) => {
       const column = event.target.closest(".board-column");
       if (!column || !dragged) return;
-      // Every column takes the drop, so a refused one can say why instead of doing nothing.
+      // Every column takes the drop (a "none" drop effect would cancel it), so a refused
+      // one can say why instead of doing nothing; the red outline warns before the drop.
       event.preventDefault();
-      if (column.classList.contains("drop-allowed")) {
-        event.dataTransfer.dropEffect = "move";
-        column.classList.add("drop-over");
-      } else {
-        event.dataTransfer.dropEffect = "none";
-        column.classList.add("drop-refused");
-      }
+      column.classList.add(column.classList.contains("drop-allowed") ? "drop-over" : "drop-refused");
     });
     board.addEventListener("dragleave", (event) => {
       const column = event.target.closest(".board-column");

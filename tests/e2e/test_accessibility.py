@@ -57,6 +57,8 @@ PAGES = {
         "maya", lambda ws: f"/research/projects/{ws.project.slug}/boards/", "Churn radar"
     ),
     "board": MainPage("maya", lambda ws: ws.board.get_absolute_url(), "Which model"),
+    "boards": MainPage("vic", lambda ws: "/research/boards/", "Boards"),
+    "metric-edit": MainPage("maya", lambda ws: f"/research/metrics/{ws.metric.pk}/edit/", "AUC"),
     "idea": MainPage("sam", lambda ws: ws.idea.get_absolute_url(), "Gradient boosting"),
     "idea-edit": MainPage("sam", lambda ws: f"/research/ideas/{ws.idea.pk}/edit/", "Edit"),
     "idea-promote": MainPage("sam", lambda ws: f"/research/ideas/{ws.idea.pk}/promote/", "Promote"),
