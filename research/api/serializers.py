@@ -403,8 +403,9 @@ class ReadingErrorSerializer(serializers.Serializer):
 
     index = serializers.IntegerField(
         allow_null=True,
-        help_text="The item's position in the list sent (from 0); null when a single "
-        "object or the whole request was refused.",
+        help_text="The item's position in the list sent (from 0, as in the JSON array); "
+        "null when a single object or the whole request was refused. Messages that name "
+        "items count them from 1.",
     )
     non_field_errors = _messages("About the item or the request as a whole.")
     idea = _messages()

@@ -359,3 +359,26 @@ def test_a_gain_at_the_bar_clears_it_despite_float_rounding(latest, clears):
         latest=latest, past=None, baseline=0.8, direction="higher", gain_bar=5.0
     )
     assert numbers["clears_bar"] is clears
+
+
+# --- bulk readings: messages count items from 1 ----------------------------------------------
+
+
+def test_bulk_readings_on_other_peoples_ideas_name_items_counted_from_1(api_as, member):
+    mine = IdeaFactory(owner=member)
+    metric = MetricFactory(board=mine.board)
+    theirs = IdeaFactory(board=mine.board)
+    item = {"metric": metric.pk, "value": 0.8}
+    items = [{**item, "idea": mine.pk}, {**item, "idea": theirs.pk}, {**item, "idea": theirs.pk}]
+    response = api_as(member).post("/api/v1/readings/", items, format="json")
+    assert response.status_code == 403
+    assert response.json()["detail"] == (
+        "You may record readings only on ideas you own; items 2, 3 (counting from 1) are on "
+        "other people's ideas."
+    )
+    response = api_as(member).post("/api/v1/readings/", items[:2], format="json")
+    assert response.json()["detail"] == (
+        "You may record readings only on ideas you own; item 2 (counting from 1) is on "
+        "other people's ideas."
+    )
+    assert not Reading.objects.exists()
