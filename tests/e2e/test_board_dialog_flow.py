@@ -5,7 +5,7 @@ limit), a refused drop that says why, and script errors shown as styled messages
 import pytest
 from playwright.sync_api import Page, expect
 
-from research.models import Idea
+from research.models import Board, Idea
 
 from .conftest import assert_accessible, assert_no_horizontal_overflow
 from .test_board_flow import card, column
@@ -104,4 +104,28 @@ def test_a_script_error_shows_as_a_styled_message(visit, workspace):
     alert = page.locator("#board-alerts .message-error")
     expect(alert).to_contain_text("Something went wrong on this page (Uncaught Error: boom).")
     assert alert.evaluate("el => getComputedStyle(el).backgroundColor") == ERROR_BACKGROUND
+    assert_accessible(page)
+
+
+def test_promoting_below_the_gain_bar_asks_for_a_confirmation(visit, workspace):
+    """Gradient boosting gains +7.5 % on AUC; with a 10 % bar it needs the confirmation."""
+    Board.objects.filter(pk=workspace.board.pk).update(gain_bar=10.0)
+    page = visit(workspace.sam, f"/research/ideas/{workspace.idea.pk}/promote/")
+    expect(page.locator("#below-bar-note")).to_contain_text(
+        "“Gradient boosting on usage” gains +7.50 % on AUC, below this board's gain bar of 10 %."
+    )
+    assert_accessible(page)
+    page.get_by_role("group", name="Task 1").get_by_label("Task").fill("Scoring endpoint")
+    page.get_by_role("button", name="Promote with these tasks").click()
+    expect(page.locator(".form-errors")).to_contain_text("Confirm to promote it below the bar")
+    assert Idea.objects.get(pk=workspace.idea.pk).status == "shortlisted"
+    page.get_by_role("group", name="Task 1").get_by_label("Task").fill("Scoring endpoint")
+    page.get_by_label("Promote it below the gain bar").check()
+    page.get_by_role("button", name="Promote with these tasks").click()
+    expect(page.locator(".messages")).to_contain_text(
+        "“Gradient boosting on usage” promoted below the gain bar with 1 task."
+    )
+    expect(page.locator(".status-history")).to_contain_text(
+        "promoted below the gain bar (+7.5 % against a bar of 10 %)"
+    )
     assert_accessible(page)
