@@ -148,11 +148,6 @@ class MetricForm(forms.Form):
         help_text="Beyond the baseline: above it when higher is better, below it when lower is.",
     )
 
-    def __init__(self, *args, prefix_ids: str = "", **kwargs):
-        super().__init__(*args, **kwargs)
-        if prefix_ids:
-            self.auto_id = f"id_{prefix_ids}_%s"
-
 
 class IdeaForm(forms.Form):
     """Propose or edit an idea; the owner field appears for managers only."""
