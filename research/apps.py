@@ -8,7 +8,13 @@ class ResearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from core.registries import register_gate, register_panel, register_seed, register_tab
+        from core.registries import (
+            register_gate,
+            register_nav,
+            register_panel,
+            register_seed,
+            register_tab,
+        )
         from projects.models import Phase
 
         from . import selectors
@@ -18,6 +24,8 @@ class ResearchConfig(AppConfig):
         register_gate(promoted_idea_gate, entering=Phase.IMPLEMENTATION)
         register_tab(key="board", label="Board", url_name="research:project-boards", order=30)
         register_seed(key="research", seed=seed, order=30)
+        # "research:board" marks the list and every board page as the current item.
+        register_nav(label="Boards", url_name="research:boards", prefix="research:board", order=25)
         self._register_digest()
 
         register_panel(

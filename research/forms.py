@@ -9,7 +9,17 @@ from django.contrib.auth.models import User
 from accounts.forms import PersonChoiceField
 from accounts.selectors import active_people
 
-from .models import GAIN_BAR_MAX, GAIN_BAR_MIN, Direction, Idea, Maturity, Metric, Reading, Status
+from .models import (
+    GAIN_BAR_MAX,
+    GAIN_BAR_MESSAGE,
+    GAIN_BAR_MIN,
+    Direction,
+    Idea,
+    Maturity,
+    Metric,
+    Reading,
+    Status,
+)
 from .transitions import move_choices
 
 
@@ -41,6 +51,12 @@ class SharedPersonChoiceField(PersonChoiceField):
         return self._people_by_pk[key]
 
 
+# The range is the model's; out of it the form says what the service says.
+# (escaped: both format the message with %-interpolation)
+GAIN_BAR_PERCENT_SAFE = GAIN_BAR_MESSAGE.replace("%", "%%")
+GAIN_BAR_ERRORS = {"min_value": GAIN_BAR_PERCENT_SAFE, "max_value": GAIN_BAR_PERCENT_SAFE}
+
+
 class BoardForm(forms.Form):
     """A new board and its primary metric."""
 
@@ -54,6 +70,7 @@ class BoardForm(forms.Form):
         initial=2.0,
         min_value=GAIN_BAR_MIN,
         max_value=GAIN_BAR_MAX,
+        error_messages=GAIN_BAR_ERRORS,
         label="Gain bar (%)",
         help_text="The minimum relative improvement over the baseline that justifies "
         "changing the production model.",
@@ -91,7 +108,11 @@ class BoardSettingsForm(forms.Form):
     title = forms.CharField(max_length=200)
     question = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     gain_bar = forms.FloatField(
-        min_value=GAIN_BAR_MIN, max_value=GAIN_BAR_MAX, label="Gain bar (%)"
+        min_value=GAIN_BAR_MIN,
+        max_value=GAIN_BAR_MAX,
+        error_messages=GAIN_BAR_ERRORS,
+        label="Gain bar (%)",
+        help_text=f"From {GAIN_BAR_MIN} to {GAIN_BAR_MAX} %.",
     )
     primary_metric = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
 
@@ -115,11 +136,17 @@ class BoardSettingsForm(forms.Form):
 
 
 class MetricForm(forms.Form):
+    """A metric, new or edited; the service says whether the target suits the direction."""
+
     name = forms.CharField(max_length=100)
     unit = forms.CharField(max_length=30, required=False)
     direction = forms.ChoiceField(choices=Direction.choices)
     baseline = forms.FloatField(help_text="What production (or the first MVP) achieves today.")
-    target = forms.FloatField(required=False, label="Target (optional)")
+    target = forms.FloatField(
+        required=False,
+        label="Target (optional)",
+        help_text="Beyond the baseline: above it when higher is better, below it when lower is.",
+    )
 
 
 class IdeaForm(forms.Form):
@@ -226,11 +253,57 @@ PromoteFormSet = forms.formset_factory(
 )
 
 
-class ReadingImportForm(forms.Form):
-    """A CSV of readings for one board; rows name ideas and metrics by id or by title/name.
+class PromoteConfirmForm(forms.Form):
+    """The promoter's confirmation, asked only when the idea's gain is below the gain bar
+    (the service refuses such a promotion without it, with the figures)."""
 
-    Parsing and name resolution happen here (it is input); every rule about readings is
-    checked by ``services.readings_ingest``, the same code the API's bulk endpoint uses.
+    confirm_below_bar = forms.BooleanField(
+        required=False,
+        label="Promote it below the gain bar",
+        help_text="The promotion records that the idea did not clear the bar.",
+    )
+
+
+def _key(text: str) -> str:
+    """How names are compared: case and runs of spaces do not matter."""
+    return " ".join((text or "").split()).casefold()
+
+
+# Column names the import also understands, e.g. from a spreadsheet or an MLflow export.
+COLUMN_ALIASES = {
+    "idea": "idea",
+    "idea id": "idea",
+    "idea title": "idea",
+    "idea_id": "idea",
+    "metric": "metric",
+    "metric id": "metric",
+    "metric name": "metric",
+    "metric_id": "metric",
+    "metric_name": "metric",
+    "value": "value",
+    "recorded_at": "recorded_at",
+    "recorded at": "recorded_at",
+    "timestamp": "recorded_at",
+    "time": "recorded_at",
+    "note": "note",
+    "source": "source",
+    "run": "source",
+    "run id": "source",
+    "run_id": "source",
+    "step": "step",
+}
+
+
+class ReadingImportForm(forms.Form):
+    """A CSV of readings for one board; rows name ideas and metrics by id or by name.
+
+    Parsing and name resolution happen here (it is input): an idea by its id or title, a
+    metric by its id, its name, or its name with the unit as the pages show it ("RMSE
+    (EUR)", also "RMSE [EUR]" or "RMSE EUR"), ignoring case and extra spaces. Every rule
+    about readings is checked by the readings services, the same code as the API's bulk
+    endpoint. Problems are gathered for the whole file (``line_problems``, by spreadsheet
+    line: the header is line 1, the first reading line 2) so one pass reports them all;
+    only a file that cannot be read as CSV at all is refused here.
     """
 
     MAX_BYTES = 5 * 1024 * 1024
@@ -238,15 +311,21 @@ class ReadingImportForm(forms.Form):
 
     file = forms.FileField(
         label="CSV file",
-        help_text="Columns: idea, metric, value, and optionally recorded_at (ISO 8601), note "
-        "and source. Ideas and metrics by id, or by their title and name on this board. "
-        "Up to 10,000 rows; all or nothing.",
+        help_text="Columns: idea, metric, value, and optionally recorded_at (ISO 8601), note, "
+        "source and step. Ideas by id or title; metrics by id, name, or name with unit as "
+        "this board shows them. Up to 10,000 rows; all or nothing.",
     )
 
-    def __init__(self, *args, board=None, **kwargs):
+    def __init__(self, *args, board=None, ideas=None, metrics=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.board = board
+        self._ideas = ideas
+        self._metrics = metrics
         self.items: list[dict] = []
+        self.item_lines: list[int] = []  # the spreadsheet line of each item
+        # line -> [(column or None for the whole line, message)]
+        self.line_problems: dict[int, list[tuple[str | None, str]]] = {}
+        self.unknown: dict[int, set[str]] = {}  # line -> fields whose name was not found
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -256,58 +335,93 @@ class ReadingImportForm(forms.Form):
             text = upload.read().decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise forms.ValidationError("Save the file as UTF-8 text (CSV).") from exc
-        reader = csv.DictReader(io.StringIO(text))
+        reader = csv.reader(io.StringIO(text))
         try:
-            headers = {(name or "").strip().lower() for name in reader.fieldnames or []}
+            header = next(reader, None) or []
         except csv.Error as exc:
             raise forms.ValidationError(f"Line 1 is not valid CSV ({exc}).") from exc
-        missing = [name for name in self.REQUIRED if name not in headers]
+        columns = [COLUMN_ALIASES.get(_key(name)) for name in header]
+        missing = [name for name in self.REQUIRED if name not in columns]
         if missing:
             raise forms.ValidationError(
-                f"The first line must name the columns; missing: {', '.join(missing)}."
+                f"Line 1 must name the columns; missing: {', '.join(missing)}."
             )
-        ideas = self._lookup(self.board.ideas.values_list("pk", "title"))
-        metrics = self._lookup(self.board.metrics.values_list("pk", "name"))
-        problems: list[str] = []
+        ideas, idea_names = self._idea_lookup()
+        metrics, metric_names = self._metric_lookup()
+        line = 1
         try:
-            self._read_rows(reader, ideas, metrics, problems)
+            for line, cells in enumerate(reader, start=2):
+                self._read_row(line, cells, columns, ideas, metrics, idea_names, metric_names)
         except csv.Error as exc:
-            # e.g. a field over the csv module's 128 KiB limit; ``line_num`` counts the lines
-            # read before the bad record, so that record starts on the next one
-            problems.append(f"Line {reader.line_num + 1} is not valid CSV ({exc}).")
-        if problems:
-            shown = problems[:20]
-            if len(problems) > 20:
-                shown.append(f"… and {len(problems) - 20} more lines.")
-            raise forms.ValidationError(shown)
-        if not self.items:
+            # e.g. a field over the csv module's 128 KiB limit: the record after the last
+            # one read; nothing after it can be read
+            self._problem(line + 1, f"is not valid CSV ({exc}); lines after it were not read")
+        if not self.items and not self.line_problems:
             raise forms.ValidationError("The file has a header but no readings.")
         return upload
 
-    def _read_rows(self, reader, ideas: dict, metrics: dict, problems: list[str]) -> None:
-        for line, raw in enumerate(reader, start=2):
-            if None in raw:  # DictReader keeps the cells past the header's under ``None``
-                problems.append(f"Line {line} has more columns than the header.")
-                continue
-            row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
-            item = {k: row[k] for k in ("recorded_at", "note", "source") if row.get(k)}
-            for field, table, noun in (("idea", ideas, "idea"), ("metric", metrics, "metric")):
-                item[field] = table.get(row.get(field, "").casefold())
-                if item[field] is None:
-                    problems.append(f"Line {line}: no {noun} “{row.get(field, '')}” on this board.")
-            try:
-                item["value"] = float(row.get("value", ""))
-            except ValueError:
-                item["value"] = row.get("value", "")  # the service says what is wrong with it
-            self.items.append(item)
+    def _problem(self, line: int, message: str, field: str | None = None) -> None:
+        self.line_problems.setdefault(line, []).append((field, message))
 
-    @staticmethod
-    def _lookup(pairs) -> dict[str, int]:
+    def _read_row(self, line, cells, columns, ideas, metrics, idea_names, metric_names) -> None:
+        if not any(cell.strip() for cell in cells):
+            return  # a blank line, as spreadsheets leave at the end
+        if len(cells) > len(columns):
+            self._problem(line, "has more columns than the header")
+            return
+        row = {column: cell.strip() for column, cell in zip(columns, cells, strict=False) if column}
+        item = {k: row[k] for k in ("recorded_at", "note", "source") if row.get(k)}
+        if row.get("step"):
+            try:
+                item["step"] = int(row["step"])
+            except ValueError:
+                item["step"] = row["step"]  # the service says what is wrong with it
+        for field, table, names in (
+            ("idea", ideas, idea_names),
+            ("metric", metrics, metric_names),
+        ):
+            given = row.get(field, "")
+            item[field] = table.get(_key(given).removeprefix("#")) or table.get(_key(given))
+            if item[field] is None:
+                self.unknown.setdefault(line, set()).add(field)
+                what = f"“{given}”" if given else "(empty)"
+                self._problem(line, f"no {field} {what} on this board ({names})", field)
+        try:
+            item["value"] = float(row.get("value", ""))
+        except ValueError:
+            item["value"] = row.get("value", "")  # the service says what is wrong with it
+        self.items.append(item)
+        self.item_lines.append(line)
+
+    def _idea_lookup(self) -> tuple[dict[str, int], str]:
+        pairs = (
+            self._ideas
+            if self._ideas is not None
+            else list(self.board.ideas.values_list("pk", "title"))
+        )
         table: dict[str, int] = {}
-        for pk, name in pairs:
+        for pk, title in pairs:
             table[str(pk)] = pk
-            table.setdefault(name.casefold(), pk)
-        return table
+            table.setdefault(_key(title), pk)
+        return table, "give an idea's title as the board shows it, or its id"
+
+    def _metric_lookup(self) -> tuple[dict[str, int], str]:
+        triples = (
+            self._metrics
+            if self._metrics is not None
+            else list(self.board.metrics.values_list("pk", "name", "unit"))
+        )
+        table: dict[str, int] = {}
+        for pk, name, unit in triples:
+            table[str(pk)] = pk
+            aliases = [name]
+            if unit:
+                aliases += [f"{name} ({unit})", f"{name} [{unit}]", f"{name} {unit}"]
+            for alias in aliases:
+                table.setdefault(_key(alias), pk)
+        shown = ", ".join(f"{name} ({unit})" if unit else name for _, name, unit in triples[:8])
+        more = " …" if len(triples) > 8 else ""
+        return table, f"its metrics: {shown}{more}" if triples else "it has no metrics yet"
 
 
 class ReadingFilterForm(forms.Form):

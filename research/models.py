@@ -52,9 +52,16 @@ class Maturity(models.TextChoices):
 
 
 # A board's gain bar, in percent: the constraint, the services, the form and the
-# serializer all read these.
+# serializer all read these. 0 % means any improvement justifies a change; 100 % asks for an
+# improvement as large as the baseline itself (double it, or for lower-is-better reach 0):
+# beyond that a bar is a typo (20 for 0.2 read as 2,000 %), not a policy.
 GAIN_BAR_MIN = 0
-GAIN_BAR_MAX = 10_000
+GAIN_BAR_MAX = 100
+GAIN_BAR_MESSAGE = (
+    f"Enter a gain bar from {GAIN_BAR_MIN} to {GAIN_BAR_MAX} %: {GAIN_BAR_MIN} % means any "
+    f"improvement over the baseline is enough, {GAIN_BAR_MAX} % asks for an improvement as "
+    "large as the baseline itself."
+)
 
 
 class Board(models.Model):
@@ -104,7 +111,8 @@ class Board(models.Model):
 class Metric(models.Model):
     """A measure ideas on a board are judged by, against a baseline and an optional target.
 
-    The baseline is what production (or the first MVP) achieves today.
+    The baseline is what production (or the first MVP) achieves today; the target, when
+    set, lies strictly on the better side of it for the metric's direction.
     """
 
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="metrics")
@@ -121,6 +129,13 @@ class Metric(models.Model):
             models.UniqueConstraint(fields=["board", "name"], name="metric_name_unique"),
             models.CheckConstraint(
                 condition=models.Q(direction__in=Direction.values), name="metric_direction_valid"
+            ),
+            # A target is an improvement on the baseline, strictly (see services.metric_target).
+            models.CheckConstraint(
+                condition=models.Q(target__isnull=True)
+                | (models.Q(direction=Direction.HIGHER) & models.Q(target__gt=models.F("baseline")))
+                | (models.Q(direction=Direction.LOWER) & models.Q(target__lt=models.F("baseline"))),
+                name="metric_target_beyond_baseline",
             ),
         ]
 
@@ -199,11 +214,27 @@ class IdeaStatusChange(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reason = models.TextField(blank=True)
+    # A promotion the promoter confirmed although the idea's gain on the primary metric was
+    # below the board's gain bar: the figures as they stood at that moment.
+    below_bar = models.BooleanField(default=False)
+    gain_pct = models.FloatField(null=True, blank=True)
+    gain_bar = models.FloatField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["board", "created_at"], name="ideachange_board_time")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(below_bar=False)
+                | (
+                    models.Q(to_status=Status.PROMOTED)
+                    & models.Q(gain_pct__isnull=False)
+                    & models.Q(gain_bar__isnull=False)
+                ),
+                name="ideachange_below_bar_is_a_promotion",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.idea}: {self.from_status or '∅'} → {self.to_status}"

@@ -139,6 +139,17 @@ BOARDS = [
         ],
         [
             (
+                # Promoted below the 2 % gain bar (about +1.2 % on AUC), with the promoter's
+                # confirmation: the board and the idea's history show it.
+                "Propensity model on CRM stages",
+                "Sales-stage history is a cheap, explainable lookalike signal.",
+                "scientist",
+                "offline",
+                PATH_PROMOTED,
+                0.012,
+                ["Nightly CRM stage export"],
+            ),
+            (
                 "Two-tower embedding model",
                 "Learned customer embeddings separate good prospects from the rest.",
                 "scientist",
@@ -389,6 +400,10 @@ def seed(*, stdout) -> None:
             proposed_at = now - timedelta(weeks=WEEKS, days=-rng.randint(0, 5))
             Idea.objects.filter(pk=idea.pk).update(created_at=proposed_at)
             IdeaStatusChange.objects.filter(idea=idea).update(created_at=proposed_at)
+            promoted = any(status == Status.PROMOTED for status, _ in path)
+            if promoted:
+                # Readings first, so the promotion sees the idea's gain against the gain bar.
+                _readings(idea, metrics, quality, (path[0][1], 0), rng, now)
             for status, days_ago in path:
                 idea = services.idea_transition(
                     idea=idea,
@@ -400,11 +415,13 @@ def seed(*, stdout) -> None:
                     tasks=[{"title": t, "owner": people["engineer"]} for t in tasks]
                     if status == Status.PROMOTED
                     else None,
+                    # the demo's promoter confirms a promotion below the bar (recorded as such)
+                    confirm_below_bar=True,
                 )
                 IdeaStatusChange.objects.filter(idea=idea, to_status=status).update(
                     created_at=now - timedelta(days=days_ago, hours=rng.randint(1, 9))
                 )
-            if path:
+            if path and not promoted:
                 end = path[-1][1] if path[-1][0] == Status.DROPPED else 0
                 _readings(idea, metrics, quality, (path[0][1], end), rng, now)
             if idea_title == TRAINING_RUN_IDEA:

@@ -13,7 +13,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -75,6 +85,16 @@ class Progress:
         return "up" if self.change > 0 else "down"
 
 
+# Gains are ratios of floats: 0.84 over a 0.8 baseline is 4.999999999999992 %, not 5 %.
+# Within this much of the bar a gain counts as at the bar (it clears it).
+GAIN_TOLERANCE = 1e-9
+
+
+def clears_bar(gain_pct: float, gain_bar: float) -> bool:
+    """Whether a gain reaches the bar; a gain exactly at the bar clears it."""
+    return gain_pct >= gain_bar - GAIN_TOLERANCE
+
+
 def progress_compute(
     *,
     latest: float | None,
@@ -101,7 +121,7 @@ def progress_compute(
     return {
         "change": change,
         "gain_pct": gain_pct,
-        "clears_bar": None if gain_pct is None else gain_pct >= gain_bar,
+        "clears_bar": None if gain_pct is None else clears_bar(gain_pct, gain_bar),
         "improved": improved,
     }
 
@@ -119,6 +139,7 @@ def _progress_rows(metrics: QuerySet, cutoff: datetime) -> QuerySet:
     ).values(
         "pk",
         "name",
+        "unit",
         "board__primary_metric",
         "idea_id",
         "idea_status",
@@ -209,6 +230,35 @@ def progress_for_ideas(
     return {key: p for key, p in _progress_from_rows(rows).items() if key[0] in wanted}
 
 
+def idea_primary_gain(idea: Idea, *, now: datetime | None = None) -> dict | None:
+    """The idea's standing on its board's primary metric against the gain bar:
+    ``{"metric": "AUC (pts)", "gain_pct": float | None, "gain_bar": float}``, or None when
+    the board has no primary metric. One query (none without a primary metric); ``idea``
+    needs its board loaded.
+    """
+    primary_id = idea.board.primary_metric_id
+    if primary_id is None:
+        return None
+    rows = list(
+        _progress_rows(
+            Metric.objects.filter(pk=primary_id, board__ideas__id=idea.pk),
+            _cutoff(DEFAULT_SINCE_DAYS, now),
+        )
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    numbers = progress_compute(
+        latest=row["latest"],
+        past=row["past"],
+        baseline=row["baseline"],
+        direction=row["direction"],
+        gain_bar=row["board__gain_bar"],
+    )
+    label = f"{row['name']} ({row['unit']})" if row["unit"] else row["name"]
+    return {"metric": label, "gain_pct": numbers["gain_pct"], "gain_bar": row["board__gain_bar"]}
+
+
 def metric_best_ideas(
     metrics: Iterable[Metric], *, now: datetime | None = None
 ) -> dict[int, tuple[int, float]]:
@@ -244,6 +294,61 @@ def boards_for_project(project: Project) -> QuerySet[Board]:
         )
         .order_by("title", "id")
     )
+
+
+def boards_overview() -> QuerySet[Board]:
+    """Every board (everyone signed in may read every board) with its project, primary
+    metric, idea counts and its best idea on the primary metric, for the boards list.
+
+    One query: the best idea is the non-dropped idea whose latest reading on the primary
+    metric is best for the metric's direction, found by correlated subqueries (one index
+    probe per idea); ``progress_compute`` turns its value into the gain in Python.
+    """
+    latest = Subquery(
+        Reading.objects.filter(idea_id=OuterRef("pk"), metric_id=OuterRef("board__primary_metric"))
+        .order_by("-recorded_at", "-id")
+        .values("value")[:1]
+    )
+    score = Case(
+        When(board__primary_metric__direction=Direction.HIGHER, then=F("latest")),
+        default=-F("latest"),
+    )
+    best = (
+        Idea.objects.filter(board_id=OuterRef("pk"))
+        .exclude(status=Status.DROPPED)
+        .annotate(latest=latest)
+        .filter(latest__isnull=False)
+        .order_by(score.desc(), "position", "id")
+    )
+    counts = {
+        "idea_count": Count("ideas", distinct=True),
+        "active_count": Count("ideas", filter=~Q(ideas__status=Status.DROPPED), distinct=True),
+        "promoted_count": Count("ideas", filter=Q(ideas__status=Status.PROMOTED), distinct=True),
+    }
+    return (
+        Board.objects.select_related("project", "primary_metric")
+        .annotate(
+            **counts,
+            best_idea_id=Subquery(best.values("pk")[:1]),
+            best_idea_title=Subquery(best.values("title")[:1]),
+            best_latest=Subquery(best.values("latest")[:1]),
+        )
+        .order_by("project__name", "title", "id")
+    )
+
+
+def board_best_gain(board: Board) -> float | None:
+    """The relative gain (percent) of a ``boards_overview`` board's best idea."""
+    metric = board.primary_metric
+    if metric is None or board.best_latest is None:
+        return None
+    return progress_compute(
+        latest=board.best_latest,
+        past=None,
+        baseline=metric.baseline,
+        direction=metric.direction,
+        gain_bar=board.gain_bar,
+    )["gain_pct"]
 
 
 def tasks_for_project(project: Project) -> QuerySet:

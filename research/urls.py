@@ -8,12 +8,14 @@ app_name = "research"
 
 urlpatterns = [
     path("projects/<slug:slug>/boards/", views.project_boards, name="project-boards"),
+    path("boards/", views.boards_list, name="boards"),
     path("boards/<int:pk>/", views.board_detail, name="board-detail"),
     path("boards/<int:pk>/compare/", views.board_compare, name="board-compare"),
     path("boards/<int:pk>/settings/", views.board_settings, name="board-settings"),
     path("boards/<int:pk>/ideas/", views.board_idea_create, name="board-idea-create"),
     path("boards/<int:pk>/metrics/", views.board_metric_create, name="board-metric-create"),
     path("boards/<int:pk>/import/", views.board_readings_import, name="board-readings-import"),
+    path("metrics/<int:pk>/edit/", views.metric_edit, name="metric-edit"),
     path("ideas/<int:pk>/", views.idea_detail, name="idea-detail"),
     path("ideas/<int:pk>/edit/", views.idea_edit, name="idea-edit"),
     path("ideas/<int:pk>/move/", views.idea_move, name="idea-move"),

@@ -18,6 +18,7 @@ from projects.models import Project
 
 from ..models import (
     GAIN_BAR_MAX,
+    GAIN_BAR_MESSAGE,
     GAIN_BAR_MIN,
     Board,
     Direction,
@@ -31,6 +32,12 @@ from ..models import (
 from ..series import DEFAULT_POINTS, MAX_POINTS, MIN_POINTS
 from ..services.readings import MAX_BULK_READINGS, MAX_ID, MAX_STEP, MIN_STEP
 from ..transitions import allowed_statuses
+
+# The range is the model's (and documented in the schema); out of it the API says what the
+# service says.
+# (escaped: both format the message with %-interpolation)
+GAIN_BAR_PERCENT_SAFE = GAIN_BAR_MESSAGE.replace("%", "%%")
+GAIN_BAR_ERRORS = {"min_value": GAIN_BAR_PERCENT_SAFE, "max_value": GAIN_BAR_PERCENT_SAFE}
 
 
 class MetricSerializer(StrictModelInput):
@@ -116,7 +123,11 @@ class BoardCreateSerializer(StrictInput):
     title = serializers.CharField(max_length=200)
     question = serializers.CharField(required=False, allow_blank=True, default="")
     gain_bar = serializers.FloatField(
-        required=False, default=2.0, min_value=GAIN_BAR_MIN, max_value=GAIN_BAR_MAX
+        required=False,
+        default=2.0,
+        min_value=GAIN_BAR_MIN,
+        max_value=GAIN_BAR_MAX,
+        error_messages=GAIN_BAR_ERRORS,
     )
     primary_metric = MetricInputSerializer(required=False)
 
@@ -125,7 +136,10 @@ class BoardUpdateSerializer(StrictInput):
     title = serializers.CharField(max_length=200, required=False)
     question = serializers.CharField(required=False, allow_blank=True)
     gain_bar = serializers.FloatField(
-        required=False, min_value=GAIN_BAR_MIN, max_value=GAIN_BAR_MAX
+        required=False,
+        min_value=GAIN_BAR_MIN,
+        max_value=GAIN_BAR_MAX,
+        error_messages=GAIN_BAR_ERRORS,
     )
     primary_metric = serializers.PrimaryKeyRelatedField(
         queryset=Metric.objects.all(), required=False
@@ -284,7 +298,8 @@ class StatusField(serializers.ChoiceField):
 
 class TransitionSerializer(StrictInput):
     """Move an idea: ``reason`` is required for ``dropped``; promoting needs ``tasks``
-    unless the idea already has some."""
+    unless the idea already has some, and ``confirm_below_bar`` when its gain is below the
+    board's gain bar."""
 
     to = StatusField()
     reason = serializers.CharField(
@@ -299,6 +314,13 @@ class TransitionSerializer(StrictInput):
     expected_from = StatusField(
         required=False,
         help_text="The status you saw; if the idea has moved since, the answer is 409.",
+    )
+    confirm_below_bar = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Promote although the idea's gain on the board's primary metric is below "
+        "the board's gain bar. Without it such a promotion is a 400 on ``confirm_below_bar`` "
+        "saying the gain and the bar; with it the status change records ``below_bar``.",
     )
 
 
@@ -383,8 +405,9 @@ class ReadingErrorSerializer(serializers.Serializer):
 
     index = serializers.IntegerField(
         allow_null=True,
-        help_text="The item's position in the list sent (from 0); null when a single "
-        "object or the whole request was refused.",
+        help_text="The item's position in the list sent (from 0, as in the JSON array); "
+        "null when a single object or the whole request was refused. Messages that name "
+        "items count them from 1.",
     )
     non_field_errors = _messages("About the item or the request as a whole.")
     idea = _messages()

@@ -288,7 +288,9 @@ class IdeaViewSet(_Writes):
         summary="Move an idea to another status",
         description="The same transition table as the board: see ``allowed_transitions`` on "
         "the idea. Dropping needs a ``reason``; promoting needs ``tasks`` unless the idea "
-        "already has engineering tasks.",
+        "already has engineering tasks, and ``confirm_below_bar`` when the idea's gain on the "
+        "primary metric is below the board's gain bar (the promotion's activity event then "
+        "carries ``below_bar``, ``gain_pct`` and ``gain_bar``: see ``/api/v1/activity/``).",
         request=s.TransitionSerializer,
         responses={
             200: s.IdeaSerializer,

@@ -13,9 +13,17 @@ from .boards import (
     board_create,
     board_update,
     metric_create,
+    metric_target_problem,
     metric_update,
 )
-from .ideas import IDEA_EDITABLE_FIELDS, idea_create, idea_reorder, idea_transition, idea_update
+from .ideas import (
+    IDEA_EDITABLE_FIELDS,
+    idea_create,
+    idea_reorder,
+    idea_transition,
+    idea_update,
+    promotion_below_bar,
+)
 from .readings import (
     MAX_BULK_READINGS,
     MAX_FUTURE_SKEW,
@@ -23,6 +31,7 @@ from .readings import (
     reading_create,
     reading_delete,
     readings_ingest,
+    readings_problems,
 )
 from .tasks import TASK_EDITABLE_FIELDS, task_create, task_update
 
@@ -44,10 +53,13 @@ __all__ = [
     "idea_transition",
     "idea_update",
     "metric_create",
+    "metric_target_problem",
     "metric_update",
+    "promotion_below_bar",
     "reading_create",
     "reading_delete",
     "readings_ingest",
+    "readings_problems",
     "task_create",
     "task_update",
 ]

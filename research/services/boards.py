@@ -12,19 +12,52 @@ from core.services import apply_changes, full_clean, refuse_unknown_fields, save
 from projects.models import Project
 
 from ..cache import changes_research_data
-from ..models import GAIN_BAR_MAX, GAIN_BAR_MIN, Board, Direction, Metric
+from ..models import GAIN_BAR_MAX, GAIN_BAR_MESSAGE, GAIN_BAR_MIN, Board, Direction, Metric
 from ..permissions import require_manage_boards
 from ._common import finite, refuse_nul
 
 
 def _gain_bar(value) -> float:
-    """A finite gain bar between ``GAIN_BAR_MIN`` and ``GAIN_BAR_MAX``, or a field message."""
+    """A finite gain bar from ``GAIN_BAR_MIN`` to ``GAIN_BAR_MAX`` % (both accepted), or a
+    field message that says what the two ends mean."""
     number = finite(value, "gain_bar")
     if not GAIN_BAR_MIN <= number <= GAIN_BAR_MAX:
-        raise ValidationError(
-            {"gain_bar": f"Enter a gain bar between {GAIN_BAR_MIN:,} and {GAIN_BAR_MAX:,} %."}
-        )
+        raise ValidationError({"gain_bar": GAIN_BAR_MESSAGE})
     return number
+
+
+def _num(value: float) -> str:
+    return f"{value:,.6g}"
+
+
+def metric_target_problem(*, direction: str, baseline: float, target: float | None) -> str:
+    """Why ``target`` cannot be this metric's target, or "" when it can.
+
+    A target is an improvement: strictly above the baseline when higher is better, strictly
+    below when lower is better. A target equal to the baseline asks for nothing and is
+    refused too. The ``metric_target_beyond_baseline`` constraint holds the same rule.
+    """
+    if target is None:
+        return ""
+    if direction == Direction.HIGHER and not target > baseline:
+        return (
+            f"Higher is better for this metric, so the target must be above the baseline "
+            f"({_num(baseline)}); {_num(target)} is not."
+        )
+    if direction == Direction.LOWER and not target < baseline:
+        return (
+            f"Lower is better for this metric, so the target must be below the baseline "
+            f"({_num(baseline)}); {_num(target)} is not."
+        )
+    return ""
+
+
+def _check_target(metric: Metric) -> None:
+    problem = metric_target_problem(
+        direction=metric.direction, baseline=metric.baseline, target=metric.target
+    )
+    if problem:
+        raise ValidationError({"target": problem})
 
 
 BOARD_EDITABLE_FIELDS = ("title", "question", "gain_bar", "primary_metric")
@@ -118,7 +151,8 @@ def metric_create(
     target: float | None = None,
     make_primary: bool = False,
 ) -> Metric:
-    """Add a metric to ``board``; managers only. Baseline and target must be finite.
+    """Add a metric to ``board``; managers only. Baseline and target must be finite, and
+    the target on the better side of the baseline (``metric_target_problem``).
 
     The board's first metric becomes its primary metric, as does any with ``make_primary``.
     """
@@ -132,6 +166,7 @@ def metric_create(
         baseline=finite(baseline, "baseline"),
         target=None if target is None else finite(target, "target"),
     )
+    _check_target(metric)  # before full_clean: its constraint check has no words for it
     full_clean(metric)
     metric.save()
     if make_primary or board.primary_metric_id is None:
@@ -151,7 +186,8 @@ def metric_create(
 @changes_research_data
 def metric_update(*, metric: Metric, actor: User, **changes: Any) -> Metric:
     """Change a metric's ``METRIC_EDITABLE_FIELDS``; managers only. Baseline and target
-    must be finite; ``target=None`` clears the target. Saves and records an event only when
+    must be finite and the resulting target on the better side of the resulting baseline;
+    ``target=None`` clears the target. Saves and records an event only when
     something changed.
     """
     require_manage_boards(actor)
@@ -170,6 +206,9 @@ def metric_update(*, metric: Metric, actor: User, **changes: Any) -> Metric:
     if changes.get("target") is not None:
         changes["target"] = finite(changes["target"], "target")
     changed = apply_changes(metric, changes)
+    # Checked on the result, so changing only the direction or the baseline is held to it
+    # too; before full_clean, whose constraint check has no words for it.
+    _check_target(metric)
     full_clean(metric)
     if changed:
         save_changed(metric, changed)

@@ -13,6 +13,7 @@ from activity.services import activity_record
 from core.exceptions import Conflict
 from core.services import apply_changes, full_clean, refuse_unknown_fields, save_changed
 
+from .. import selectors
 from ..cache import changes_research_data
 from ..models import Board, Idea, IdeaStatusChange, Maturity, Status, Task
 from ..permissions import require_assign_others, require_contribute, require_edit_idea
@@ -129,6 +130,33 @@ def idea_update(*, idea: Idea, actor: User, **changes: Any) -> Idea:
     return idea
 
 
+def _pct(value: float) -> str:
+    sign = "+" if value > 0 else "\u2212" if value < 0 else "±"  # a true minus sign
+    return f"{sign}{abs(value):.2f} %"
+
+
+def promotion_below_bar(idea: Idea) -> tuple[float, float, str] | None:
+    """``(gain_pct, gain_bar, message)`` when ``idea``'s gain on its board's primary metric
+    is known and below the board's gain bar (a gain exactly at the bar clears it); else None.
+
+    An idea without a reading on the primary metric (or a baseline of 0) has no known gain
+    and is not held back here: there is nothing to compare with the bar.
+    """
+    standing = selectors.idea_primary_gain(idea)
+    if standing is None or standing["gain_pct"] is None:
+        return None
+    gain, bar = standing["gain_pct"], standing["gain_bar"]
+    if selectors.clears_bar(gain, bar):
+        return None
+    return (
+        gain,
+        bar,
+        f"“{idea.title}” gains {_pct(gain)} on {standing['metric']}, below this board's "
+        f"gain bar of {bar:g} %. Confirm to promote it below the bar; the promotion records "
+        "that it was.",
+    )
+
+
 @transaction.atomic
 @changes_research_data
 def idea_transition(
@@ -139,16 +167,20 @@ def idea_transition(
     reason: str = "",
     tasks: Iterable[dict] | None = None,
     expected_from: str | None = None,
+    confirm_below_bar: bool = False,
 ) -> Idea:
     """Move an idea to status ``to``; the only code that writes ``Idea.status``.
 
     Enforces: the idea's owner or a manager acts; the move is in ``IDEA_TRANSITIONS``;
     dropping needs a reason (at most ``Idea.REASON_MAX_LENGTH`` characters); promoting needs
     at least one engineering task (existing, or given in ``tasks`` as ``{"title", "owner",
-    "done"}`` dicts and created here). Records
-    an ``IdeaStatusChange`` (the funnel) and an activity event. The row is locked, so two
-    concurrent moves cannot both start from the same status; a caller that says which
-    status it saw (``expected_from``) gets a ``Conflict`` when someone moved it first.
+    "done"}`` dicts and created here); promoting an idea whose gain on the primary metric
+    is below the board's gain bar needs ``confirm_below_bar`` and is recorded as such on
+    the status change and the event (``promotion_below_bar``). Both refusals of a promotion
+    come together. Records an ``IdeaStatusChange`` (the funnel) and an activity event. The
+    row is locked, so two concurrent moves cannot both start from the same status; a caller
+    that says which status it saw (``expected_from``) gets a ``Conflict`` when someone moved
+    it first.
     """
     _lock_columns(idea.board_id)
     idea = (
@@ -177,15 +209,19 @@ def idea_transition(
         raise ValidationError(
             {"reason": f"Keep the reason to {Idea.REASON_MAX_LENGTH:,} characters or fewer."}
         )
+    below = None
     if to == Status.PROMOTED:
+        problems = {}
         new_tasks = tasks_clean(tasks or [])
         if not new_tasks and not idea.tasks.exists():
-            raise ValidationError(
-                {
-                    "tasks": "Break the idea down into at least one engineering task "
-                    "before promoting it."
-                }
+            problems["tasks"] = (
+                "Break the idea down into at least one engineering task before promoting it."
             )
+        below = promotion_below_bar(idea)
+        if below and not confirm_below_bar:
+            problems["confirm_below_bar"] = below[2]
+        if problems:
+            raise ValidationError(problems)
         start = next_task_position(idea)
         Task.objects.bulk_create(
             Task(idea=idea, position=start + i, **task) for i, task in enumerate(new_tasks)
@@ -195,16 +231,17 @@ def idea_transition(
     idea.dropped_reason = reason if to == Status.DROPPED else ""
     idea.position = _next_position(idea.board_id, to)
     idea.save(update_fields=["status", "dropped_reason", "position", "updated_at"])
+    below_bar = {"below_bar": True, "gain_pct": below[0], "gain_bar": below[1]} if below else {}
     IdeaStatusChange.objects.create(
         idea=idea, board_id=idea.board_id, from_status=from_status, to_status=to, actor=actor,
-        reason=reason,
+        reason=reason, **below_bar,
     )  # fmt: skip
     activity_record(
         actor=actor,
         event=EventType.IDEA_PROMOTED if to == Status.PROMOTED else EventType.IDEA_MOVED,
         target=idea,
         project=idea.board.project,
-        data={"idea": idea.pk, "from": from_status, "to": to, "reason": reason},
+        data={"idea": idea.pk, "from": from_status, "to": to, "reason": reason, **below_bar},
     )
     return idea
 

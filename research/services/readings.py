@@ -148,30 +148,11 @@ def _insert_readings(rows: list[tuple], actor: User) -> None:
     )
 
 
-@transaction.atomic
-@changes_research_data
-def readings_ingest(*, items: list, actor: User, default_source: str = Reading.SOURCE_API) -> int:
-    """Store a list of readings all-or-nothing; the training-job path. Returns how many.
-
-    Enforces: 1 to 10,000 items; each has an integer idea and metric, a finite value, an
-    optional ISO 8601 time not in the future (default now; stored in UTC), a note and
-    source of bounded length without NUL characters, an optional integer step; the idea
-    exists, the metric exists and belongs to the idea's board; the actor owns every idea or
-    is a manager. Validation is plain Python with one query for the ideas and one for the
-    metrics, so 10,000 readings are checked in milliseconds. Any bad item refuses the whole
-    list with ``ReadingsInvalid`` (per-index errors); a foreign idea refuses it with
-    ``PermissionDenied``.
-    """
-    require_contribute(actor)
-    if not isinstance(items, list) or not items:
-        raise ValidationError({"non_field_errors": "Send one reading or a non-empty list."})
-    if len(items) > MAX_BULK_READINGS:
-        raise ValidationError(
-            {
-                "non_field_errors": f"Send at most {MAX_BULK_READINGS:,} readings per request "
-                f"(this one has {len(items):,}); split the list."
-            }
-        )
+def _check_items(items: list, actor: User, default_source: str) -> tuple[list, dict, list, dict]:
+    """Every check of ``readings_ingest`` on every item, in one pass and two queries:
+    ``(rows, errors, foreign, ideas)`` where ``errors`` maps each bad item's index (str, from
+    0) to field messages and ``foreign`` lists the indices of good items on ideas the actor
+    may not record on."""
     now = timezone.now()
     errors: dict[str, dict[str, list[str]]] = {}
     rows: list[tuple] = []
@@ -208,14 +189,67 @@ def readings_ingest(*, items: list, actor: User, default_source: str = Reading.S
             errors[str(index)] = item_errors
         elif not manager and idea[1] != actor.pk:
             foreign.append(index)
+    return rows, errors, foreign, ideas
+
+
+def _foreign_message(foreign: list[int]) -> str:
+    """Items counted from 1, as a person counts them (the error entries' ``index`` is the
+    list position, from 0)."""
+    shown = ", ".join(str(i + 1) for i in foreign[:10])
+    noun = "item" if len(foreign) == 1 else "items"
+    verb = "is" if len(foreign) == 1 else "are"
+    more = " …" if len(foreign) > 10 else ""
+    return (
+        f"You may record readings only on ideas you own; {noun} {shown}{more} (counting "
+        f"from 1) {verb} on other people's ideas."
+    )
+
+
+def _check_size(items) -> None:
+    if not isinstance(items, list) or not items:
+        raise ValidationError({"non_field_errors": "Send one reading or a non-empty list."})
+    if len(items) > MAX_BULK_READINGS:
+        raise ValidationError(
+            {
+                "non_field_errors": f"Send at most {MAX_BULK_READINGS:,} readings per request "
+                f"(this one has {len(items):,}); split the list."
+            }
+        )
+
+
+def readings_problems(
+    *, items: list, actor: User, default_source: str = Reading.SOURCE_API
+) -> tuple[dict[str, dict[str, list[str]]], list[int]]:
+    """What ``readings_ingest`` would refuse in ``items``, without writing anything:
+    ``(errors by index, indices on other people's ideas)``. For callers that must report
+    every problem of an input at once (the CSV import adds its own per line)."""
+    require_contribute(actor)
+    _check_size(items)
+    _, errors, foreign, _ = _check_items(items, actor, default_source)
+    return errors, foreign
+
+
+@transaction.atomic
+@changes_research_data
+def readings_ingest(*, items: list, actor: User, default_source: str = Reading.SOURCE_API) -> int:
+    """Store a list of readings all-or-nothing; the training-job path. Returns how many.
+
+    Enforces: 1 to 10,000 items; each has an integer idea and metric, a finite value, an
+    optional ISO 8601 time not in the future (default now; stored in UTC), a note and
+    source of bounded length without NUL characters, an optional integer step; the idea
+    exists, the metric exists and belongs to the idea's board; the actor owns every idea or
+    is a manager. Validation is plain Python with one query for the ideas and one for the
+    metrics, so 10,000 readings are checked in milliseconds. Any bad item refuses the whole
+    list with ``ReadingsInvalid`` (per-index errors); a foreign idea refuses it with
+    ``PermissionDenied`` naming the items counted from 1.
+    """
+    require_contribute(actor)
+    _check_size(items)
+    rows, errors, foreign, ideas = _check_items(items, actor, default_source)
     if errors:
         raise ReadingsInvalid(errors)
     if foreign:
-        shown = ", ".join(str(i) for i in foreign[:10])
-        raise PermissionDenied(
-            "You may record readings only on ideas you own; "
-            f"items {shown}{' …' if len(foreign) > 10 else ''} are on other people's ideas."
-        )
+        raise PermissionDenied(_foreign_message(foreign))
     _insert_readings(rows, actor)
     counts: dict[int, int] = defaultdict(int)
     for row in rows:

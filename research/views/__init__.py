@@ -12,6 +12,8 @@ from .boards import (
     board_idea_create,
     board_metric_create,
     board_settings,
+    boards_list,
+    metric_edit,
     project_boards,
 )
 from .compare import board_compare
@@ -26,6 +28,7 @@ __all__ = [
     "board_metric_create",
     "board_readings_import",
     "board_settings",
+    "boards_list",
     "idea_detail",
     "idea_edit",
     "idea_move",
@@ -33,6 +36,7 @@ __all__ = [
     "idea_reading_create",
     "idea_reorder",
     "idea_task_create",
+    "metric_edit",
     "project_boards",
     "reading_delete",
     "task_toggle",

@@ -51,6 +51,29 @@ def project_boards(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def boards_list(request: HttpRequest) -> HttpResponse:
+    """Every board, by project: idea counts and the best idea's gain against the gain bar."""
+    boards = list(selectors.boards_overview())
+    detail = url_maker("research:board-detail")
+    idea_url = url_maker("research:idea-detail")
+    rows = []
+    for board in boards:
+        gain = selectors.board_best_gain(board)
+        rows.append(
+            {
+                "board": board,
+                "url": detail(board.pk),
+                "project_url": board.project.get_absolute_url(),
+                "best_url": idea_url(board.best_idea_id) if board.best_idea_id else "",
+                "gain": gain,
+                "clears": None if gain is None else selectors.clears_bar(gain, board.gain_bar),
+            }
+        )
+    return render(
+        request, "research/boards.html", {"title": "Boards", "rows": rows, "count": len(rows)}
+    )
+
+
 def _card(idea: Idea, primary, progress: dict, user, urls: dict, badges: dict) -> dict:
     return {
         "idea": idea,
@@ -136,6 +159,8 @@ def board_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if manager
             else None,
             "idea_count": len(ideas),
+            "reason_max_length": Idea.REASON_MAX_LENGTH,
+            "reason_max_text": f"{Idea.REASON_MAX_LENGTH:,}",
         },
     )
 
@@ -171,6 +196,31 @@ def board_settings(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "Board saved.")
         return redirect(board)
     return _form_page(request, "Board settings", form, board)
+
+
+@require_http_methods(["GET", "POST"])
+def metric_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A manager changes a metric's name, unit, direction, baseline or target."""
+    metric = get_object_or_404(selectors.metric_list(), pk=pk)
+    require_manage_boards(request.user)
+    initial = {field: getattr(metric, field) for field in services.METRIC_EDITABLE_FIELDS}
+    form = MetricForm(request.POST or None, initial=initial)
+    if request.method == "POST" and submit_form(
+        form, services.metric_update, metric=metric, actor=request.user
+    ):
+        messages.success(request, f"Metric “{form.cleaned_data['name']}” saved.")
+        return redirect(f"{metric.board.get_absolute_url()}#metrics-title")
+    return render(
+        request,
+        "research/form_page.html",
+        {
+            "title": f"Edit the metric “{metric}”",
+            "form": form,
+            "action": request.path,
+            "back": metric.board,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @require_POST

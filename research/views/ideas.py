@@ -13,7 +13,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.forms import submit_form
 
 from .. import selectors, series, services
-from ..forms import IdeaForm, MoveForm, PromoteFormSet, ReadingFilterForm, ReadingForm, TaskForm
+from ..forms import (
+    IdeaForm,
+    MoveForm,
+    PromoteConfirmForm,
+    PromoteFormSet,
+    ReadingFilterForm,
+    ReadingForm,
+    TaskForm,
+)
 from ..models import Status
 from ..permissions import can_edit_idea, can_manage_boards, can_mark_task, require_edit_idea
 from ..transitions import IDEA_TRANSITIONS
@@ -159,7 +167,12 @@ def idea_move(request: HttpRequest, pk: int) -> HttpResponse:
     to = request.POST.get("to", "")
     promote_url = reverse("research:idea-promote", kwargs={"pk": idea.pk})
     promotable = Status.PROMOTED in IDEA_TRANSITIONS.get(idea.status, frozenset())
-    if to == Status.PROMOTED and promotable and not selectors.idea_has_tasks(idea):
+    if (
+        to == Status.PROMOTED
+        and promotable
+        and (not selectors.idea_has_tasks(idea) or services.promotion_below_bar(idea))
+    ):
+        # The promotion page asks for the breakdown and, below the gain bar, a confirmation.
         if wants_json(request):
             return JsonResponse({"redirect": promote_url})
         return redirect(promote_url)
@@ -207,12 +220,15 @@ def idea_reorder(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def idea_promote(request: HttpRequest, pk: int) -> HttpResponse:
-    """Promote an idea, breaking it down into engineering tasks on the way."""
+    """Promote an idea, breaking it down into engineering tasks on the way; below the
+    board's gain bar the page says so and asks for a confirmation."""
     idea = get_object_or_404(selectors.idea_with_board(), pk=pk)
     require_edit_idea(request.user, idea)
     formset = PromoteFormSet(request.POST or None, prefix="tasks")
+    below = services.promotion_below_bar(idea)
+    confirm = PromoteConfirmForm(request.POST or None) if below else None
     error_text = ""
-    if request.method == "POST" and formset.is_valid():
+    if request.method == "POST" and formset.is_valid() and (confirm is None or confirm.is_valid()):
         tasks = [
             {"title": form.cleaned_data["title"], "owner": form.cleaned_data.get("owner")}
             for form in formset.forms
@@ -220,12 +236,18 @@ def idea_promote(request: HttpRequest, pk: int) -> HttpResponse:
         ]
         promoted, error_text = refusal_text(
             lambda: services.idea_transition(
-                idea=idea, to=Status.PROMOTED, actor=request.user, tasks=tasks
+                idea=idea,
+                to=Status.PROMOTED,
+                actor=request.user,
+                tasks=tasks,
+                confirm_below_bar=bool(confirm and confirm.cleaned_data["confirm_below_bar"]),
             )
         )
         if promoted:
+            note = " below the gain bar" if below else ""
             messages.success(
-                request, f"“{idea.title}” promoted with {len(tasks)} task{pluralize(len(tasks))}."
+                request,
+                f"“{idea.title}” promoted{note} with {len(tasks)} task{pluralize(len(tasks))}.",
             )
             return redirect(idea)
     return render(
@@ -237,7 +259,15 @@ def idea_promote(request: HttpRequest, pk: int) -> HttpResponse:
             "formset": formset,
             "existing_tasks": list(selectors.idea_tasks(idea)),
             "error_text": error_text,
+            "below_bar": below[2] if below else "",
+            "confirm": confirm,
         },
         # a post without the management form has no form errors, only non-form ones
-        status=400 if (error_text or (formset.is_bound and not formset.is_valid())) else 200,
+        status=400
+        if (
+            error_text
+            or (formset.is_bound and not formset.is_valid())
+            or (confirm is not None and confirm.is_bound and not confirm.is_valid())
+        )
+        else 200,
     )

@@ -5,22 +5,123 @@
 
   const board = document.getElementById("board");
   const status = document.getElementById("board-status");
+  const alerts = document.getElementById("board-alerts");
 
   function csrfToken() {
     const input = document.querySelector("input[name=csrfmiddlewaretoken]");
     return input ? input.value : "";
   }
 
+  // An error the person must see: a styled message above the board that stays until
+  // dismissed (the next one replaces it), read out by screen readers.
+  function showError(text) {
+    if (!alerts) { window.alert(text); return; }
+    const box = document.createElement("p");
+    box.className = "message message-error";
+    const words = document.createElement("span");
+    words.textContent = text;
+    const close = document.createElement("button");
+    close.type = "button";
+    close.className = "secondary outline";
+    close.textContent = "Dismiss";
+    close.addEventListener("click", () => box.remove());
+    box.append(words, close);
+    alerts.replaceChildren(box);
+  }
+
   function announce(text, isError) {
     if (status) status.textContent = text;
-    if (isError) {
-      const box = document.createElement("p");
-      box.className = "message message-error";
-      box.setAttribute("role", "alert");
-      box.textContent = text;
-      document.querySelector("main")?.prepend(box);
-      setTimeout(() => box.remove(), 8000);
+    if (isError) showError(text);
+  }
+
+  // A script failure says so on the page instead of leaving a drag that did nothing.
+  window.addEventListener("error", (event) => {
+    showError(`Something went wrong on this page (${event.message || "script error"}). ` +
+      "Reload it; the Move menu on each card still works.");
+  });
+  window.addEventListener("unhandledrejection", (event) => {
+    const reason = event.reason && event.reason.message ? event.reason.message : String(event.reason);
+    showError(`Something went wrong on this page (${reason}). ` +
+      "Reload it; the Move menu on each card still works.");
+  });
+
+  function columnLabel(statusKey) {
+    const column = board && board.querySelector(`.board-column[data-status="${statusKey}"]`);
+    return column ? column.dataset.label : statusKey;
+  }
+
+  function listWords(words) {
+    if (words.length <= 1) return words.join("");
+    return `${words.slice(0, -1).join(", ")} or ${words[words.length - 1]}`;
+  }
+
+  // Why a card may not go to a column, in the board's words (the transition table's
+  // allowed moves come from the server on each card).
+  function refusal(card, to) {
+    const allowed = (card.dataset.allowed || "").split(" ").filter(Boolean);
+    const here = columnLabel(card.dataset.status);
+    const options = listWords(allowed.map(columnLabel));
+    return `“${card.dataset.title}” cannot move from ${here} to ${columnLabel(to)}: ` +
+      (options ? `from ${here} it can move to ${options}.` : `it cannot move from ${here}.`);
+  }
+
+  // The drop reason, asked in a modal dialog: labelled, focus kept inside, Escape or
+  // Cancel gives null, the same length limit as the form.
+  const dialog = document.getElementById("drop-dialog");
+  function askReason(title) {
+    if (!dialog || typeof dialog.showModal !== "function") {
+      showError(`To drop “${title}”, use its Move menu: it asks for the reason.`);
+      return Promise.resolve(null);
     }
+    const form = dialog.querySelector("form");
+    const field = dialog.querySelector("textarea");
+    const error = dialog.querySelector(".dialog-error");
+    const cancel = dialog.querySelector("[data-cancel]");
+    dialog.querySelector("[data-idea-title]").textContent = title;
+    field.value = "";
+    error.hidden = true;
+    field.removeAttribute("aria-invalid");
+    const opener = document.activeElement;
+    return new Promise((resolve) => {
+      function finish(value) {
+        form.removeEventListener("submit", onSubmit);
+        cancel.removeEventListener("click", onCancel);
+        dialog.removeEventListener("cancel", onCancel);
+        dialog.removeEventListener("keydown", onKeydown);
+        if (dialog.open) dialog.close();
+        if (opener && opener.focus) opener.focus();
+        resolve(value);
+      }
+      function onSubmit(event) {
+        event.preventDefault();
+        const reason = field.value.trim();
+        if (!reason) {
+          error.textContent = "Give a reason for dropping the idea.";
+          error.hidden = false;
+          field.setAttribute("aria-invalid", "true");
+          field.focus();
+          return;
+        }
+        finish(reason);
+      }
+      function onCancel(event) { event.preventDefault(); finish(null); }
+      function onKeydown(event) {
+        if (event.key !== "Tab") return;
+        const focusable = [...dialog.querySelectorAll("textarea, button, input, select, a[href]")]
+          .filter((el) => !el.disabled && el.offsetParent !== null);
+        if (!focusable.length) return;
+        const first = focusable[0];
+        const last = focusable[focusable.length - 1];
+        if (event.shiftKey && document.activeElement === first) { event.preventDefault(); last.focus(); }
+        else if (!event.shiftKey && document.activeElement === last) { event.preventDefault(); first.focus(); }
+      }
+      form.addEventListener("submit", onSubmit);
+      cancel.addEventListener("click", onCancel);
+      dialog.addEventListener("cancel", onCancel);
+      dialog.addEventListener("keydown", onKeydown);
+      dialog.showModal();
+      field.focus();
+    });
   }
 
   async function refreshBoard() {
@@ -33,34 +134,44 @@
     if (fresh && current) current.replaceWith(fresh);
   }
 
+  async function post(url, body) {
+    try {
+      return await fetch(url, {
+        method: "POST",
+        body,
+        headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
+        credentials: "same-origin",
+      });
+    } catch (e) {
+      showError("The server could not be reached; nothing was changed. Check the connection and try again.");
+      return null;
+    }
+  }
+
   async function move(card, to) {
     const allowed = (card.dataset.allowed || "").split(" ").filter(Boolean);
     const title = card.dataset.title;
     if (!allowed.includes(to)) {
-      announce(`“${title}” cannot move to ${to} from its current column.`, true);
+      announce(refusal(card, to), true);
       return;
     }
     const body = new FormData();
     body.append("to", to);
     body.append("from", card.dataset.status || "");
     if (to === "dropped") {
-      const reason = window.prompt(`Why is “${title}” dropped?`);
-      if (!reason || !reason.trim()) { announce("Not dropped: a reason is needed.", true); return; }
+      const reason = await askReason(title);
+      if (reason === null || !reason.trim()) { announce(`“${title}” was not dropped.`, false); return; }
       body.append("reason", reason);
     }
     card.classList.add("is-moving");
-    const response = await fetch(card.dataset.moveUrl, {
-      method: "POST",
-      body,
-      headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
-      credentials: "same-origin",
-    });
+    const response = await post(card.dataset.moveUrl, body);
+    if (!response) { card.classList.remove("is-moving"); return; }
     let data = {};
     try { data = await response.json(); } catch (e) { data = {}; }
     if (data.redirect) { window.location.assign(data.redirect); return; }
     if (!response.ok) {
       card.classList.remove("is-moving");
-      announce(data.error || `Not moved (HTTP ${response.status}).`, true);
+      announce(data.error || `“${title}” was not moved (the server answered ${response.status}).`, true);
       if (response.status === 409) await refreshBoard();
       return;
     }
@@ -72,16 +183,12 @@
   async function reorder(card, index) {
     const body = new FormData();
     body.append("index", String(index));
-    const response = await fetch(card.dataset.reorderUrl, {
-      method: "POST",
-      body,
-      headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
-      credentials: "same-origin",
-    });
+    const response = await post(card.dataset.reorderUrl, body);
+    if (!response) return;
     if (!response.ok) {
       let data = {};
       try { data = await response.json(); } catch (e) { data = {}; }
-      announce(data.error || `Not reordered (HTTP ${response.status}).`, true);
+      announce(data.error || `“${card.dataset.title}” was not reordered (the server answered ${response.status}).`, true);
       return;
     }
     announce(`“${card.dataset.title}” is now number ${index + 1} in its column.`, false);
@@ -90,6 +197,8 @@
 
   if (board) {
     let dragged = null;
+    const clearMarks = () => board.querySelectorAll(".board-column")
+      .forEach((c) => c.classList.remove("drop-allowed", "drop-over", "drop-refused"));
     board.addEventListener("dragstart", (event) => {
       const card = event.target.closest?.(".idea-card[draggable=true]");
       if (!card) return;
@@ -106,19 +215,19 @@
     });
     board.addEventListener("dragend", () => {
       dragged?.classList.remove("is-dragging");
-      board.querySelectorAll(".board-column").forEach((c) => c.classList.remove("drop-allowed", "drop-over"));
+      clearMarks();
     });
     board.addEventListener("dragover", (event) => {
       const column = event.target.closest(".board-column");
       if (!column || !dragged) return;
-      if (column.classList.contains("drop-allowed")) {
-        event.preventDefault();
-        column.classList.add("drop-over");
-      }
+      // Every column takes the drop (a "none" drop effect would cancel it), so a refused
+      // one can say why instead of doing nothing; the red outline warns before the drop.
+      event.preventDefault();
+      column.classList.add(column.classList.contains("drop-allowed") ? "drop-over" : "drop-refused");
     });
     board.addEventListener("dragleave", (event) => {
       const column = event.target.closest(".board-column");
-      if (column && !column.contains(event.relatedTarget)) column.classList.remove("drop-over");
+      if (column && !column.contains(event.relatedTarget)) column.classList.remove("drop-over", "drop-refused");
     });
     board.addEventListener("drop", (event) => {
       const column = event.target.closest(".board-column");
@@ -126,6 +235,8 @@
       event.preventDefault();
       const card = dragged;
       dragged = null;
+      card.classList.remove("is-dragging");
+      clearMarks();
       if (column.dataset.status !== card.closest(".board-column")?.dataset.status) {
         move(card, column.dataset.status);
         return;

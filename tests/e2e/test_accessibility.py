@@ -60,6 +60,8 @@ PAGES = {
     "board-compare": MainPage(
         "maya", lambda ws: f"/research/boards/{ws.board.pk}/compare/", "Compare ideas"
     ),
+    "boards": MainPage("vic", lambda ws: "/research/boards/", "Boards"),
+    "metric-edit": MainPage("maya", lambda ws: f"/research/metrics/{ws.metric.pk}/edit/", "AUC"),
     "idea": MainPage("sam", lambda ws: ws.idea.get_absolute_url(), "Gradient boosting"),
     "idea-edit": MainPage("sam", lambda ws: f"/research/ideas/{ws.idea.pk}/edit/", "Edit"),
     "idea-promote": MainPage("sam", lambda ws: f"/research/ideas/{ws.idea.pk}/promote/", "Promote"),

@@ -33,9 +33,26 @@ def test_a_scientist_imports_a_run_with_progress_feedback(visit, workspace):
     assert_accessible(page)
     page.evaluate(WATCH_PROGRESS)
 
-    _choose(page, "idea,metric,value\nGradient boosting on usage,AUC,0.9\nNo such idea,AUC,1\n")
+    _choose(
+        page,
+        "idea,metric,value\nGradient boosting on usage,AUC,0.9\nNo such idea,AUC,1\n"
+        "Survival model,F1,abc\n",
+    )
     page.get_by_role("button", name="Import readings").click()
-    expect(page.get_by_text("Line 3: no idea “No such idea” on this board.")).to_be_visible()
+    # every problem of the file at once, numbered as a spreadsheet numbers its lines
+    errors = page.locator(".import-errors li")
+    expect(errors).to_have_text(
+        [
+            "Line 3: idea: no idea “No such idea” on this board (give an idea's title as the "
+            "board shows it, or its id).",
+            "Line 4: metric: no metric “F1” on this board (its metrics: AUC, Recall at 10 %); "
+            "value: Enter a number.",
+        ]
+    )
+    expect(page.locator(".import-errors p")).to_have_text(
+        "2 lines of the file have problems; nothing was imported."
+    )
+    assert_accessible(page)
     assert page.evaluate("window.progressShown")
     assert Reading.objects.count() == before  # all or nothing
 

@@ -98,7 +98,10 @@ def test_csv_import_with_nul_is_refused_with_its_line_and_the_same_message(
     url = reverse("research:board-readings-import", args=[idea.board_id])
     response = client.post(url, {"file": upload})
     assert response.status_code == 400, response.content.decode()[:2000]
-    assert response.context["form"].errors["file"] == [f"Line 3: {field}: {NUL_MESSAGE}"]
+    assert response.context["form"].errors["file"] == [
+        "1 line of the file has a problem; nothing was imported.",
+        f"Line 3: {field}: {NUL_MESSAGE}",
+    ]
     assert not Reading.objects.exists()
 
 

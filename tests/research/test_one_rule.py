@@ -44,26 +44,31 @@ def board():
     return board
 
 
-# --- the gain bar: 0 to 10,000 % -------------------------------------------------------------
+# --- the gain bar: 0 to 100 %, both ends accepted ---------------------------------------------
+
+GAIN_BAR_MESSAGE = (
+    "Enter a gain bar from 0 to 100 %: 0 % means any improvement over the baseline is enough, "
+    "100 % asks for an improvement as large as the baseline itself."
+)
 
 
-@pytest.mark.parametrize("value", [0, 0.0, 10_000, 9_999.99])
-def test_board_create_accepts_gain_bars_from_0_to_10000(manager, value):
+@pytest.mark.parametrize("value", [0, 0.0, 0.01, 100, 99.99])
+def test_board_create_accepts_gain_bars_from_0_to_100(manager, value):
     board = services.board_create(
         project=ProjectFactory(), title="B", gain_bar=value, actor=manager
     )
     assert board.gain_bar == value
 
 
-@pytest.mark.parametrize("value", [-0.01, 10_000.01, 20_000])
-def test_board_create_refuses_gain_bars_outside_0_to_10000_with_a_field_message(manager, value):
+@pytest.mark.parametrize("value", [-0.01, 100.01, 2_000])
+def test_board_create_refuses_gain_bars_outside_0_to_100_saying_what_the_ends_mean(manager, value):
     with pytest.raises(ValidationError) as error:
         services.board_create(project=ProjectFactory(), title="B", gain_bar=value, actor=manager)
-    assert error.value.message_dict == {"gain_bar": ["Enter a gain bar between 0 and 10,000 %."]}
+    assert error.value.message_dict == {"gain_bar": [GAIN_BAR_MESSAGE]}
     assert not Board.objects.exists()
 
 
-@pytest.mark.parametrize(("value", "ok"), [(10_000, True), (10_000.01, False), (-0.01, False)])
+@pytest.mark.parametrize(("value", "ok"), [(100, True), (0, True), (100.01, False), (-0.01, False)])
 def test_board_update_holds_the_same_gain_bar_range(manager, value, ok):
     board = BoardFactory(gain_bar=2.0)
     if ok:
@@ -71,12 +76,14 @@ def test_board_update_holds_the_same_gain_bar_range(manager, value, ok):
         return
     with pytest.raises(ValidationError) as error:
         services.board_update(board=board, actor=manager, gain_bar=value)
-    assert error.value.message_dict == {"gain_bar": ["Enter a gain bar between 0 and 10,000 %."]}
+    assert error.value.message_dict == {"gain_bar": [GAIN_BAR_MESSAGE]}
     board.refresh_from_db()
     assert board.gain_bar == 2.0
 
 
-@pytest.mark.parametrize(("value", "stored"), [(10_000, True), (10_000.01, False), (-0.01, False)])
+@pytest.mark.parametrize(
+    ("value", "stored"), [(100, True), (0, True), (100.01, False), (-0.01, False)]
+)
 def test_the_table_holds_the_gain_bar_range(value, stored):
     board = BoardFactory(gain_bar=2.0)
     if stored:
@@ -93,15 +100,47 @@ def test_form_and_serializer_state_the_same_gain_bar_range():
         BoardCreateSerializer().fields["gain_bar"],
         BoardUpdateSerializer().fields["gain_bar"],
     ):
-        assert (field.min_value, field.max_value) == (0, 10_000)
+        assert (field.min_value, field.max_value) == (0, 100)
 
 
-def test_api_refuses_a_gain_bar_over_10000_with_a_400(api_as, manager):
-    payload = {"project": ProjectFactory().slug, "title": "Churn", "gain_bar": 10_000.01}
+@pytest.mark.parametrize(("value", "ok"), [(100.01, False), (-0.01, False), (100, True), (0, True)])
+def test_api_gain_bar_400_carries_the_service_message(api_as, manager, value, ok):
+    payload = {"project": ProjectFactory().slug, "title": f"Churn {value}", "gain_bar": value}
     response = api_as(manager).post("/api/v1/boards/", payload, format="json")
-    assert response.status_code == 400 and "gain_bar" in response.json()
-    payload["gain_bar"] = 10_000
-    assert api_as(manager).post("/api/v1/boards/", payload, format="json").status_code == 201
+    if ok:
+        assert response.status_code == 201
+        board_id = response.json()["id"]
+        update = api_as(manager).patch(
+            f"/api/v1/boards/{board_id}/", {"gain_bar": value}, format="json"
+        )
+        assert update.status_code == 200
+        return
+    assert response.status_code == 400
+    assert response.json() == {"gain_bar": [GAIN_BAR_MESSAGE]}
+    board = BoardFactory()
+    update = api_as(manager).patch(
+        f"/api/v1/boards/{board.pk}/", {"gain_bar": value}, format="json"
+    )
+    assert (update.status_code, update.json()) == (400, {"gain_bar": [GAIN_BAR_MESSAGE]})
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"), [("100.01", False), ("-0.01", False), ("100", True), ("0", True)]
+)
+def test_board_settings_form_shows_the_gain_bar_message(client, manager, board, value, ok):
+    client.force_login(manager)
+    url = reverse("research:board-settings", args=[board.pk])
+    response = client.post(url, {"title": board.title, "gain_bar": value})
+    if ok:
+        assert response.status_code == 302
+        board.refresh_from_db()
+        assert board.gain_bar == float(value)
+        return
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"gain_bar": [GAIN_BAR_MESSAGE]}
+    assert "100 % asks for an improvement as large as the baseline itself." in (
+        response.content.decode()
+    )
 
 
 # --- reading note (500) and source (100) ------------------------------------------------------

@@ -149,3 +149,21 @@ def test_dashboard_research_panel(client, member, size, django_assert_num_querie
     assert panel.count("<li><a href=") == 10  # the ten most recently changed ideas
     tasks = panel[panel.index('id="my-tasks"') :]
     assert tasks.count("<li>Task ") == min(size, 10)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_boards_page(client, viewer, size, django_assert_num_queries):
+    _boards(size)
+    for board in BoardFactory._meta.model.objects.all():
+        idea = IdeaFactory(board=board)
+        Reading.objects.create(idea=idea, metric=board.primary_metric, value=0.9)
+    client.force_login(viewer)
+    url = reverse("research:boards")
+    client.get(url)  # warm per-process caches
+    # session, user, profile, and the boards with project, primary metric, idea counts and
+    # best idea (one query)
+    with django_assert_num_queries(4):
+        response = client.get(url)
+    page = response.content.decode()
+    assert page.count('<th scope="row">') == size
+    assert page.count("+12.5 %") == size

@@ -9,7 +9,7 @@ from django.utils import timezone
 from core.registries import gate_problems
 from projects.models import Phase, Project
 from research.gates import NO_PROMOTED_IDEA
-from research.models import Board, Idea, Reading, Status, Task
+from research.models import Board, Idea, IdeaStatusChange, Reading, Status, Task
 from research.selectors import board_funnel, progress_for_board
 
 pytestmark = pytest.mark.django_db
@@ -38,3 +38,11 @@ def test_seeded_boards_narrow_and_have_progress():
     assert any(p.clears_bar for p in progress.values())
     project = Project.objects.get(slug="customer-lifetime-value")
     assert NO_PROMOTED_IDEA not in gate_problems(project, Phase.IMPLEMENTATION)
+
+
+def test_the_demo_shows_a_promotion_below_the_gain_bar():
+    call_command("seed_demo", stdout=StringIO())
+    change = IdeaStatusChange.objects.get(below_bar=True)
+    assert change.idea.title == "Propensity model on CRM stages"
+    assert change.gain_bar == 2.0 and 0 < change.gain_pct < 2.0
+    assert IdeaStatusChange.objects.filter(below_bar=True).count() == 1

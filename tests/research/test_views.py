@@ -371,9 +371,10 @@ def test_promote_page_queries_people_once_whatever_the_number_of_task_forms(
         data[f"tasks-{n}-title"] = ""
         data[f"tasks-{n}-owner"] = str(member.pk)
     url = reverse("research:idea-promote", args=[idea.pk])
-    # session, user, idea, profile; people (once); existing tasks. Rows with an owner but
-    # no title are form errors, so the service is not reached.
-    with django_assert_num_queries(6):
+    # session, user, idea, profile; the idea's gain against the bar (one progress query:
+    # the page asks for a confirmation below the bar); people (once); existing tasks. Rows
+    # with an owner but no title are form errors, so the service is not reached.
+    with django_assert_num_queries(7):
         response = client.post(url, data)
     assert response.status_code == 400
     page = response.content.decode()
