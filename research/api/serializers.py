@@ -459,8 +459,9 @@ class SeriesQuerySerializer(serializers.Serializer):
         min_value=MIN_POINTS, max_value=MAX_POINTS, default=DEFAULT_POINTS
     )
     # "from" is a Python keyword: declared through the class namespace.
-    vars()["from"] = serializers.CharField(required=False, max_length=64)
-    to = serializers.CharField(required=False, max_length=64)
+    # An empty bound (``from=``, as a form or a BI tool sends it) means no bound.
+    vars()["from"] = serializers.CharField(required=False, allow_blank=True, max_length=64)
+    to = serializers.CharField(required=False, allow_blank=True, max_length=64)
 
     def to_internal_value(self, data):
         # DRF's IntegerField takes "3.0" and non-ASCII digits; a query parameter here is
@@ -474,11 +475,11 @@ class SeriesQuerySerializer(serializers.Serializer):
             raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
 
-    def validate_from(self, raw: str) -> datetime | int:
-        return _bound(raw, end=False)
+    def validate_from(self, raw: str) -> datetime | int | None:
+        return _bound(raw, end=False) if raw.strip() else None
 
-    def validate_to(self, raw: str) -> datetime | int:
-        return _bound(raw, end=True)
+    def validate_to(self, raw: str) -> datetime | int | None:
+        return _bound(raw, end=True) if raw.strip() else None
 
     def validate(self, data: dict) -> dict:
         start, end = data.get("from"), data.get("to")

@@ -319,7 +319,9 @@ class IdeaViewSet(_Writes):
         "no offset is given). The metric must belong to the idea's board (else 404).",
         parameters=[
             *ID,
-            OpenApiParameter("metric", OpenApiTypes.INT, required=True),
+            OpenApiParameter(
+                "metric", {"type": "integer", "minimum": 1, "maximum": s.MAX_ID}, required=True
+            ),
             OpenApiParameter(
                 "points",
                 {"type": "integer", "minimum": charts.MIN_POINTS, "maximum": charts.MAX_POINTS},
