@@ -272,6 +272,11 @@ class Takeaway(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("projects:takeaway-detail", kwargs={"pk": self.pk})
+
     @property
     def tag_list(self) -> list[str]:
         return [tag for tag in self.tags.split(",") if tag]

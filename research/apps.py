@@ -18,6 +18,12 @@ class ResearchConfig(AppConfig):
         register_gate(promoted_idea_gate, entering=Phase.IMPLEMENTATION)
         register_tab(key="board", label="Board", url_name="research:project-boards", order=30)
         register_seed(key="research", seed=seed, order=30)
+        from core.registries import register_search
+
+        from .search import board_search, idea_search
+
+        register_search(key="boards", label="Boards", search=board_search, order=20)
+        register_search(key="ideas", label="Ideas", search=idea_search, order=30)
         self._register_digest()
 
         register_panel(
