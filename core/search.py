@@ -1,10 +1,13 @@
 """The header search: the query's one definition, ranked text search over any queryset, and
 the run over every registered provider (``core.registries.register_search``).
 
-On PostgreSQL a provider's query is full-text search: the title weighs A, the body B, every
-typed word must match (as a prefix, so results come while a word is being typed), ranked by
-``ts_rank``, served by a GIN index on the same expression (see each app's ``00NN_search``
-migration and :func:`search_index`). On SQLite the portable path (:func:`text_search_portable`)
+On PostgreSQL a provider's query is full-text search: every typed word must match the title
+or the body (as a prefix, so results come while a word is being typed), found through a GIN
+index on the same expression (see each app's ``00NN_search`` migration and
+:func:`search_index`), ranked by ``ts_rank`` of the title alone, so a title match comes
+first and body matches follow, newest first. Ranking on the whole document would rebuild
+every matching row's long text vector: on 5,000 ideas whose every row matched, 530 ms
+against 115 ms for the title alone. On SQLite the portable path (:func:`text_search_portable`)
 asks for every word in the title or the body and ranks title matches first. Either way a
 provider costs one query.
 """
@@ -93,9 +96,9 @@ def tsquery_text(terms: list[str]) -> str:
 def text_search(
     queryset: QuerySet, *, title: Sequence[str], body: Sequence[str], query: str, limit: int
 ) -> list:
-    """The rows of ``queryset`` matching every word of ``query``, best first, at most
-    ``limit``, each with ``search_rank``: one query, full-text on PostgreSQL, portable
-    elsewhere."""
+    """The rows of ``queryset`` matching every word of ``query`` in a ``title`` or ``body``
+    field, title matches first (by their text rank), then newest first, at most ``limit``,
+    each with ``search_rank``: one query, full-text on PostgreSQL, portable elsewhere."""
     if connection.vendor != "postgresql":
         return text_search_portable(queryset, title=title, body=body, query=query, limit=limit)
     terms = search_terms(query)
@@ -104,8 +107,9 @@ def text_search(
     vector = search_vector(title, body)
     tsquery = SearchQuery(tsquery_text(terms), search_type="raw", config=CONFIG)
     return list(
-        queryset.annotate(search_document=vector, search_rank=SearchRank(vector, tsquery))
+        queryset.alias(search_document=vector)
         .filter(search_document=tsquery)
+        .annotate(search_rank=SearchRank(SearchVector(*title, config=CONFIG), tsquery))
         .order_by("-search_rank", "-pk")[:limit]
     )
 

@@ -13,6 +13,7 @@ class ResearchConfig(AppConfig):
 
         from . import selectors
         from .gates import promoted_idea_gate
+        from .permissions import can_contribute
         from .seed import seed
 
         register_gate(promoted_idea_gate, entering=Phase.IMPLEMENTATION)
@@ -31,6 +32,8 @@ class ResearchConfig(AppConfig):
             template="research/_dashboard.html",
             context=lambda user: {
                 "ideas": selectors.ideas_owned_by(user),
+                # A viewer cannot propose: the panel does not invite them to.
+                "can_contribute": can_contribute(user),
                 "tasks": selectors.open_tasks_of(user),
             },
             order=30,

@@ -13,6 +13,8 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from activity.services import activity_backdate
+from core.text import counted
 from projects.models import Project
 
 from . import services
@@ -347,6 +349,10 @@ def seed(*, stdout) -> None:
             )
             metrics.append((metric, noise))
         board.refresh_from_db()
+        # The board and its metrics were set up when the board was, not when the seed ran.
+        activity_backdate(target=board, moments=[board.created_at])
+        for metric, _noise in metrics:
+            activity_backdate(target=metric, moments=[board.created_at])
         for idea_title, hypothesis, owner_name, maturity, path, quality, tasks in idea_specs:
             owner = people[owner_name]
             idea = services.idea_create(
@@ -360,6 +366,7 @@ def seed(*, stdout) -> None:
             proposed_at = now - timedelta(weeks=WEEKS, days=-rng.randint(0, 5))
             Idea.objects.filter(pk=idea.pk).update(created_at=proposed_at)
             IdeaStatusChange.objects.filter(idea=idea).update(created_at=proposed_at)
+            moments = [proposed_at]
             for status, days_ago in path:
                 idea = services.idea_transition(
                     idea=idea,
@@ -372,11 +379,15 @@ def seed(*, stdout) -> None:
                     if status == Status.PROMOTED
                     else None,
                 )
+                moment = now - timedelta(days=days_ago, hours=rng.randint(1, 9))
                 IdeaStatusChange.objects.filter(idea=idea, to_status=status).update(
-                    created_at=now - timedelta(days=days_ago, hours=rng.randint(1, 9))
+                    created_at=moment
                 )
+                moments.append(moment)
+            # The idea's events (proposed, each move) on the days its history says.
+            activity_backdate(target=idea, moments=moments)
             if path:
                 end = path[-1][1] if path[-1][0] == Status.DROPPED else 0
                 _readings(idea, metrics, quality, (path[0][1], end), rng, now)
             created += 1
-    stdout.write(f"Research demo data ready ({created} ideas created).")
+    stdout.write(f"Research demo data ready ({counted(created, 'idea')} created).")

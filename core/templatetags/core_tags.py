@@ -62,3 +62,21 @@ def highlight(text: str, query: str) -> str:
         last = match.end()
     parts.append(escape(text[last:]))
     return mark_safe("".join(parts))  # every piece escaped above
+
+
+@register.filter
+def counted(count: int, nouns: str) -> str:
+    """``{{ n|counted:"reading" }}`` or ``{{ n|counted:"delivery,deliveries" }}``: "1 reading",
+    "2 deliveries"."""
+    from core.text import counted as _counted
+
+    singular, _, plural = nouns.partition(",")
+    return _counted(int(count or 0), singular, plural or None)
+
+
+@register.filter
+def key_label(key: str) -> str:
+    """A stored choice key as its label, for event data that keeps only the key:
+    ``in_progress`` → "In progress", ``prototype`` → "Prototype" (every status and phase
+    label in Tandem is its key, spaced and capitalised; a test pins that)."""
+    return str(key).replace("_", " ").capitalize() if key else ""

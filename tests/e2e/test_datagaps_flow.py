@@ -68,7 +68,7 @@ def test_a_data_engineer_triages_marks_a_duplicate_and_delivers(visit, person, a
     page.get_by_label("With the ticked requests").select_option("triage")
     page.get_by_role("button", name="Apply").focus()
     page.keyboard.press("Enter")
-    expect_message(page, "1 request(s) triaged.")
+    expect_message(page, "1 request triaged.")
     assert DataGap.objects.get(pk=clicks.pk).status == "triaged"
 
     # The paraphrase is a duplicate of it: its page lists the original as similar.
