@@ -36,14 +36,16 @@ _TERM = re.compile(r"[^\W_]+")
 
 
 def search_query_clean(raw: str | None) -> str:
-    """The query, trimmed; an empty or too long one is refused with the message for ``q``."""
-    query = " ".join((raw or "").split())
+    """The query, trimmed; an empty or too long one (as typed, so the API's schema can say
+    the length) is refused with the message for ``q``."""
+    raw = raw or ""
+    if len(raw) > MAX_QUERY_LENGTH:
+        raise ValidationError(
+            {"q": f"Search for at most {MAX_QUERY_LENGTH} characters (this is {len(raw)})."}
+        )
+    query = " ".join(raw.split())
     if not query:
         raise ValidationError({"q": "Type something to search for."})
-    if len(query) > MAX_QUERY_LENGTH:
-        raise ValidationError(
-            {"q": f"Search for at most {MAX_QUERY_LENGTH} characters (this is {len(query)})."}
-        )
     if not search_terms(query):
         raise ValidationError({"q": "Search for words or numbers."})
     return query

@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.registries import search_providers
 from core.search import MAX_QUERY_LENGTH, search_query_clean, search_run, search_type_clean
 
 from .exceptions import ErrorSerializer, ValidationErrorSerializer
@@ -37,12 +38,17 @@ class SearchView(APIView):
         parameters=[
             OpenApiParameter(
                 "q",
-                OpenApiTypes.STR,
+                {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_LENGTH},
                 required=True,
                 description=f"Words to find (each as a prefix), 1 to {MAX_QUERY_LENGTH} "
-                "characters.",
+                "characters, with at least one letter or digit.",
             ),
-            OpenApiParameter("type", OpenApiTypes.STR, description="Only this kind of result."),
+            OpenApiParameter(
+                "type",
+                OpenApiTypes.STR,
+                enum=[provider.key for provider in search_providers()],
+                description="Only this kind of result.",
+            ),
         ],
         responses={
             200: SearchAnswerSerializer,

@@ -376,3 +376,19 @@ def test_page_shows_refusals_and_nothing_found(client, viewer):
 def test_page_needs_sign_in(client):
     response = client.get(reverse("search"), {"q": "churn"})
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_schema_states_q_and_type_as_the_server_checks_them(api_as, viewer):
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    parameters = {p["name"]: p for p in schema["paths"]["/api/v1/search/"]["get"]["parameters"]}
+    assert parameters["q"]["required"] is True
+    assert parameters["q"]["schema"] == {"type": "string", "minLength": 1, "maxLength": 200}
+    assert sorted(parameters["type"]["schema"]["enum"]) == sorted(
+        ["projects", "boards", "ideas", "takeaways", "people", "data-gaps", "flags"]
+    )
+    api = api_as(viewer)
+    # The length is the typed one, spaces included: 200 passes, 201 does not.
+    assert api.get("/api/v1/search/", {"q": " " * 199 + "x"}).status_code == 200
+    assert api.get("/api/v1/search/", {"q": " " * 200 + "x"}).status_code == 400
