@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_slash_type_see_grouped_results_open_one(visit, workspace):
     page = visit(workspace.vic, workspace.project.get_absolute_url())
-    box = page.get_by_role("searchbox", name="Search projects, ideas, people and more")
+    box = page.get_by_role("searchbox", name="Search Tandem (press /)")
     expect(box).not_to_be_focused()
     page.keyboard.press("/")
     expect(box).to_be_focused()
