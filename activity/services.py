@@ -32,3 +32,16 @@ def activity_record(
         project=project,
         data=data or {},
     )
+
+
+def activity_backdate(*, target, moments: list) -> None:
+    """Demo data only: date ``target``'s events (oldest first) at ``moments`` in turn, the
+    events past the last moment at the last one, so a seeded history reads like the rest of
+    the demo (spread over past months) instead of all happening when the seed ran."""
+    if not moments:
+        return
+    events = Activity.objects.filter(
+        target_type=ContentType.objects.get_for_model(type(target)), target_id=target.pk
+    ).order_by("created_at", "id")
+    for index, pk in enumerate(events.values_list("pk", flat=True)):
+        Activity.objects.filter(pk=pk).update(created_at=moments[min(index, len(moments) - 1)])

@@ -10,6 +10,7 @@ from rest_framework.routers import DefaultRouter
 from accounts.api.urls import router as accounts_router
 from activity.api.urls import router as activity_router
 from core import views as core_views
+from core.api.search import SearchView
 from datagaps.api.urls import router as datagaps_router
 from digests.api.urls import router as digests_router
 from flags.api.urls import router as flags_router
@@ -43,11 +44,13 @@ api_v1 = [
     path("", include("flags.api.urls")),
     path("", include("digests.api.urls")),
     path("", include("integrations.api.urls")),
+    path("search/", SearchView.as_view(), name="search"),
 ]
 
 urlpatterns = [
     path("", project_views.dashboard, name="dashboard"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("search/", core_views.search, name="search"),
     path("accounts/", include("accounts.urls")),
     path("projects/", include("projects.urls")),
     path("research/", include("research.urls")),

@@ -11,6 +11,7 @@ so ``ready()`` may run twice. ``core`` knows no app: it stores callables and nam
 * webhook events (:func:`register_webhook_events`, :func:`webhook_events`)
 * panels on an object's page (:func:`register_object_panel`, :func:`object_panels`)
 * badges on cards and rows (:func:`register_badges`, :func:`badges_for`)
+* header search providers (:func:`register_search`, :func:`search_providers`)
 """
 
 from collections.abc import Callable, Iterable
@@ -350,3 +351,46 @@ def badges_for(on: str, objects) -> dict[int, list[Badge]]:
         for pk, badges in fetch(objects).items():
             found.setdefault(pk, []).extend(badges)
     return found
+
+
+# --- header search -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One search result: its title, the text its snippet is cut from, where it lives, its
+    rank within its type (higher first) and a short line of context ("Idea · Churn board")."""
+
+    title: str
+    text: str
+    url: str
+    rank: float
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class SearchProvider:
+    key: str
+    label: str
+    search: Callable[[Any, str, int], list[SearchHit]]
+    order: int
+
+
+_SEARCH: dict[str, SearchProvider] = {}
+
+
+def register_search(
+    *, key: str, label: str, search: Callable[[Any, str, int], list[SearchHit]], order: int
+) -> None:
+    """Add (or replace) a kind of result of the header search (``key`` is its ``type``).
+
+    ``search(user, query, limit)`` answers at most ``limit`` hits the user may see, best
+    first, in one query (``core.search.text_search`` ranks on PostgreSQL and SQLite alike).
+    ``order``: projects 10, boards 20, ideas 30, takeaways 40, people 50, data gaps 60,
+    flags 70.
+    """
+    _SEARCH[key] = SearchProvider(key, label, search, order)
+
+
+def search_providers() -> list[SearchProvider]:
+    return sorted(_SEARCH.values(), key=lambda p: (p.order, p.key))

@@ -1,7 +1,10 @@
-"""Views with no domain: the health check and the JSON 404 for unknown API paths."""
+"""Views with no domain: the health check, the JSON 404 for unknown API paths and the
+header search's page."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponsePermanentRedirect, JsonResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils.http import escape_leading_slashes
 from django.views.decorators.cache import never_cache
@@ -9,6 +12,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from . import health
+from .registries import search_providers
+from .search import PER_TYPE, SearchGroup, search_query_clean, search_run, search_type_clean
 
 
 @login_not_required
@@ -47,3 +52,38 @@ def api_not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
             return HttpResponsePermanentRedirect(path)
         detail += f" API paths end in a slash: send it to {request.path}/."
     return JsonResponse({"detail": f"{detail} See /api/docs/ for the endpoints."}, status=404)
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    """The header search's page: results grouped by type, or one type with more of them.
+
+    An empty box shows the page with no results; a refused query shows its message.
+    """
+    raw_query = request.GET.get("q", "")
+    groups: list[SearchGroup] = []
+    errors: list[str] = []
+    query = " ".join(raw_query.split())
+    type_ = ""
+    if query:
+        try:
+            query = search_query_clean(raw_query)
+            type_ = search_type_clean(request.GET.get("type", ""))
+            groups = search_run(request.user, query, type=type_)
+        except ValidationError as error:
+            errors = [message for messages in error.message_dict.values() for message in messages]
+    count = sum(len(group.hits) for group in groups)
+    return render(
+        request,
+        "core/search.html",
+        {
+            "title": f"Search: {query}" if query else "Search",
+            "query": query,
+            "type": type_,
+            "types": [(p.key, p.label) for p in search_providers()],
+            "groups": groups,
+            "count": count,
+            "errors": errors,
+            "per_type": PER_TYPE,
+        },
+    )

@@ -22,6 +22,11 @@ class DatagapsConfig(AppConfig):
         from .seed import seed
 
         register_seed(key="datagaps", seed=seed, order=40)
+        from core.registries import register_search
+
+        from .search import datagap_search
+
+        register_search(key="data-gaps", label="Data gaps", search=datagap_search, order=60)
         register_digest_section(
             key="datagaps",
             title="Data gaps on your projects",

@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from activity.services import activity_backdate
 from projects.models import Project
 
 from . import services
@@ -130,14 +131,17 @@ def seed(*, stdout) -> None:
         changes = list(DataGapStatusChange.objects.filter(request=gap).order_by("pk"))
         DataGapStatusChange.objects.filter(pk=changes[0].pk).update(created_at=filed)
         stamps = {"created_at": filed}
+        moments = [filed]
         for change, (to, _engineer, hours) in zip(changes[1:], moves, strict=True):
             moment = filed + datetime.timedelta(hours=hours)
+            moments.append(moment)
             DataGapStatusChange.objects.filter(pk=change.pk).update(created_at=moment)
             if "first_triaged_at" not in stamps:
                 stamps["first_triaged_at"] = moment
             if to == Status.DELIVERED:
                 stamps["delivered_at"] = moment
         DataGap.objects.filter(pk=gap.pk).update(**stamps)
+        activity_backdate(target=gap, moments=moments)
         created.append(gap)
         made += 1
     stdout.write(f"Data gaps: {made} demo requests created.")

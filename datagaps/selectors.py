@@ -447,6 +447,8 @@ def dashboard_panel(user: User | AnonymousUser) -> dict:
     queue = datagap_queue().exclude(snoozed_q())
     return {
         "can_triage": can_triage(user),
+        # A viewer cannot file: the panel does not invite them to.
+        "can_file": can_file(user),
         "assigned": queue.filter(assignee=user.pk, status__in=ACTIVE_STATUSES)[:DASHBOARD_ROWS],
         "untriaged": queue.filter(status=Status.OPEN)[:DASHBOARD_ROWS],
         "overdue": queue.filter(overdue_q())[:DASHBOARD_ROWS],

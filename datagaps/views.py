@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.exceptions import Conflict
 from core.forms import apply_service_errors, submit_form
 from core.registries import project_tabs
+from core.text import counted
 from projects.selectors import project_list
 
 from . import selectors, services
@@ -93,7 +94,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
         except Conflict as stale:
             form.add_error(None, str(stale))
         else:
-            messages.success(request, f"{len(chosen)} request(s) {done}.")
+            messages.success(request, f"{counted(len(chosen), 'request')} {done}.")
             return redirect(_safe_next(request, reverse("datagaps:queue")))
     return queue(request, bulk_form=form)
 
@@ -156,7 +157,7 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(stale))
         return redirect(gap)
     if moved is not None:
-        messages.success(request, f"“{gap.title}” is {moved.get_status_display().lower()} now.")
+        messages.success(request, f"“{gap.title}” moved to {moved.get_status_display()}.")
         return redirect(gap)
     gap = selectors.datagap_detail().get(pk=pk)
     context = _detail_context(request, gap)
@@ -303,7 +304,10 @@ def link(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(stale))
         else:
             canonical = form.cleaned_data["canonical"]
-            text = f"{len(linked)} request(s) now point to #{canonical.pk}."
+            text = (
+                f"{counted(len(linked), 'request')} now "
+                f"{'points' if len(linked) == 1 else 'point'} to #{canonical.pk}."
+            )
             if skipped:
                 text += f" {len(skipped)} closed or already linked, left as they were."
             messages.success(request, text)

@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
 from core.admin import ReadOnlyAdmin
+from core.text import counted
 
 from .models import DigestDelivery, DigestPreference
 from .services import delivery_retry
@@ -31,7 +32,11 @@ class DigestDeliveryAdmin(ReadOnlyAdmin):
                     request, f"{delivery}: {' '.join(error.messages)}", messages.WARNING
                 )
         if retried:
-            self.message_user(request, f"{retried} deliveries queued again.", messages.SUCCESS)
+            self.message_user(
+                request,
+                f"{counted(retried, 'delivery', 'deliveries')} queued again.",
+                messages.SUCCESS,
+            )
 
 
 @admin.register(DigestPreference)

@@ -30,6 +30,11 @@ class FlagsConfig(AppConfig):
         register_tab(key="flags", label="Flags", url_name="flags:project-flags", order=40)
         register_nav(label="Flags", url_name="flags:flag-list", prefix="flags:", order=35)
         register_seed(key="flags", seed=seed, order=50)
+        from core.registries import register_search
+
+        from .search import flag_search
+
+        register_search(key="flags", label="Flags", search=flag_search, order=70)
         register_digest_section(
             key="flags",
             title="Dependency flags on your projects",

@@ -177,7 +177,7 @@ def flag_transition(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(conflict))
         return redirect(flag)
     if moved is not None:
-        messages.success(request, f"“{moved.title}” is now {moved.get_status_display().lower()}.")
+        messages.success(request, f"“{moved.title}” moved to {moved.get_status_display()}.")
         return redirect(moved)
     return flag_detail(request, pk, transition_form=_with_to_errors(form))
 

@@ -22,6 +22,7 @@ class ProjectsConfig(AppConfig):
         from .services import gate_needs_a_target, takeaway_request_send
 
         register_seed(key="projects", seed=seed, order=20)
+        self._register_search()
         self._register_digest()
         # The "what did you learn?" email of a rotation a release ended: work that must happen.
         register_durable(
@@ -52,6 +53,16 @@ class ProjectsConfig(AppConfig):
         register_tab(
             key="timeline", label="Timeline", url_name="projects:project-timeline", order=80
         )
+
+    @staticmethod
+    def _register_search() -> None:
+        from core.registries import register_search
+
+        from .search import person_search, project_search, takeaway_search
+
+        register_search(key="projects", label="Projects", search=project_search, order=10)
+        register_search(key="takeaways", label="Takeaways", search=takeaway_search, order=40)
+        register_search(key="people", label="People", search=person_search, order=50)
 
     @staticmethod
     def _register_digest() -> None:

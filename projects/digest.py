@@ -48,7 +48,7 @@ def takeaways_of_the_week(ctx: DigestContext) -> list[dict]:
         ctx.shared[key] = [
             {
                 "text": takeaway.title,
-                "url": ctx.link(reverse("projects:takeaway-list") + f"#takeaway-{takeaway.pk}"),
+                "url": ctx.link(reverse("projects:takeaway-detail", kwargs={"pk": takeaway.pk})),
                 "detail": f"{person_label(takeaway.author)}"
                 + (f" on {takeaway.project.name}" if takeaway.project else ""),
             }

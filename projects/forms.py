@@ -13,7 +13,16 @@ from django.contrib.auth.models import User
 from accounts.forms import PeopleChoiceField, PersonChoiceField
 from core.forms import DateInput, service_form
 
-from .models import MAX_ALLOCATION, MIN_ALLOCATION, Phase, Project, Rotation, Takeaway, Target
+from .models import (
+    MAX_ALLOCATION,
+    MIN_ALLOCATION,
+    TAKEAWAY_TEXT_MAX_LENGTH,
+    Phase,
+    Project,
+    Rotation,
+    Takeaway,
+    Target,
+)
 from .services import (
     PROJECT_EDITABLE_FIELDS,
     ROTATION_EDITABLE_FIELDS,
@@ -125,7 +134,9 @@ class TakeawayForm(service_form(Takeaway, TAKEAWAY_EDITABLE_FIELDS)):
     """A takeaway: markdown text, comma-separated tags, optionally a project and your rotation."""
 
     text = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 8}), help_text="Markdown: **bold**, lists, links."
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=f"Markdown: # headings, **bold**, lists, links; up to "
+        f"{TAKEAWAY_TEXT_MAX_LENGTH:,} characters.",
     )
     tags = TagsField(required=False, help_text="Comma-separated, e.g. features, leakage.")
     project = forms.ModelChoiceField(

@@ -244,6 +244,11 @@ class TakeawayRequest(DurableWork):
         return f"Takeaway request for {self.rotation} ({self.get_status_display()})"
 
 
+# The longest takeaway text, in characters: a takeaway is a note to the team, not a report,
+# and the feed and the digest show it whole. ``services.takeaways`` refuses longer ones.
+TAKEAWAY_TEXT_MAX_LENGTH = 10_000
+
+
 class Takeaway(models.Model):
     """What someone learned, optionally on a project and a rotation; markdown, tagged.
 
@@ -271,6 +276,11 @@ class Takeaway(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("projects:takeaway-detail", kwargs={"pk": self.pk})
 
     @property
     def tag_list(self) -> list[str]:

@@ -12,10 +12,12 @@ from django.utils import timezone
 
 from accounts.models import Discipline, Role
 from accounts.seed import seed_people
+from activity.models import Activity, EventType
+from activity.services import activity_backdate
 from core.registries import gate_problems
 
 from . import services
-from .models import Phase, PhaseChange, Project, Rotation
+from .models import Phase, PhaseChange, Project, Rotation, Takeaway
 
 # username, first, last, discipline, role: joins the six people seed_demo creates.
 MORE_PEOPLE = [
@@ -226,6 +228,10 @@ def seed(*, stdout) -> None:
                 planned_end=day(end) if end is not None else None,
                 allocation=allocation,
             )
+        # Dated like the rest of the demo: set up a phase before the first move.
+        started_at = timezone.now() - datetime.timedelta(days=PHASE_DAYS * (len(PATH[phase]) + 1))
+        Project.objects.filter(pk=project.pk).update(created_at=started_at)
+        Activity.objects.filter(project=project).update(created_at=started_at)
         for step, to in enumerate(PATH[phase]):
             # Later slices' gates (e.g. a promoted idea) may not be seeded yet.
             problems = gate_problems(project, to)
@@ -240,6 +246,9 @@ def seed(*, stdout) -> None:
             days_ago = PHASE_DAYS * (len(PATH[phase]) - step)
             moved_at = timezone.now() - datetime.timedelta(days=days_ago)
             PhaseChange.objects.filter(project=project, to_phase=to).update(created_at=moved_at)
+            Activity.objects.filter(
+                project=project, event=EventType.PROJECT_PHASE_CHANGED, data__to=to
+            ).update(created_at=moved_at)
         for author, project_slug, title, text, tags in TAKEAWAYS:
             if project_slug != slug:
                 continue
@@ -257,4 +266,16 @@ def seed(*, stdout) -> None:
         author_user = _person(author)
         if project_slug is None and not author_user.takeaways.filter(title=title).exists():
             services.takeaway_create(actor=author_user, title=title, text=text, tags=tags)
+    if created:
+        _spread_takeaways()
     stdout.write(f"Projects: {created} demo projects created.")
+
+
+def _spread_takeaways() -> None:
+    """Date the demo takeaways a few days apart over the past weeks, newest last in the list,
+    like the rest of the demo (they were all written when the seed ran)."""
+    takeaways = list(Takeaway.objects.order_by("-id"))
+    for index, takeaway in enumerate(takeaways):
+        moment = timezone.now() - datetime.timedelta(days=2 + 5 * index, hours=3 * index)
+        Takeaway.objects.filter(pk=takeaway.pk).update(created_at=moment, updated_at=moment)
+        activity_backdate(target=takeaway, moments=[moment])

@@ -352,7 +352,18 @@ def takeaway_list(request: HttpRequest) -> HttpResponse:
 
 
 def _takeaway_url(takeaway: Takeaway) -> str:
-    return reverse("projects:takeaway-list") + f"#takeaway-{takeaway.pk}"
+    return takeaway.get_absolute_url()
+
+
+def takeaway_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One takeaway on its own page: where search results and the digest can link to it,
+    however far down the feed it has gone."""
+    takeaway = get_object_or_404(selectors.takeaway_list(), pk=pk)
+    return render(
+        request,
+        "projects/takeaway_detail.html",
+        {"title": takeaway.title, "takeaway": takeaway},
+    )
 
 
 def takeaway_create(request: HttpRequest) -> HttpResponse:

@@ -19,6 +19,7 @@ class ResearchConfig(AppConfig):
 
         from . import selectors
         from .gates import promoted_idea_gate
+        from .permissions import can_contribute
         from .seed import seed
 
         register_gate(promoted_idea_gate, entering=Phase.IMPLEMENTATION)
@@ -26,6 +27,12 @@ class ResearchConfig(AppConfig):
         register_seed(key="research", seed=seed, order=30)
         # "research:board" marks the list and every board page as the current item.
         register_nav(label="Boards", url_name="research:boards", prefix="research:board", order=25)
+        from core.registries import register_search
+
+        from .search import board_search, idea_search
+
+        register_search(key="boards", label="Boards", search=board_search, order=20)
+        register_search(key="ideas", label="Ideas", search=idea_search, order=30)
         self._register_digest()
 
         register_panel(
@@ -33,6 +40,8 @@ class ResearchConfig(AppConfig):
             template="research/_dashboard.html",
             context=lambda user: {
                 "ideas": selectors.ideas_owned_by(user),
+                # A viewer cannot propose: the panel does not invite them to.
+                "can_contribute": can_contribute(user),
                 "tasks": selectors.open_tasks_of(user),
             },
             order=30,

@@ -13,6 +13,8 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from activity.services import activity_backdate
+from core.text import counted
 from projects.models import Project
 
 from . import services
@@ -387,6 +389,10 @@ def seed(*, stdout) -> None:
             )
             metrics.append((metric, noise))
         board.refresh_from_db()
+        # The board and its metrics were set up when the board was, not when the seed ran.
+        activity_backdate(target=board, moments=[board.created_at])
+        for metric, _noise in metrics:
+            activity_backdate(target=metric, moments=[board.created_at])
         for idea_title, hypothesis, owner_name, maturity, path, quality, tasks in idea_specs:
             owner = people[owner_name]
             idea = services.idea_create(
@@ -404,6 +410,7 @@ def seed(*, stdout) -> None:
             if promoted:
                 # Readings first, so the promotion sees the idea's gain against the gain bar.
                 _readings(idea, metrics, quality, (path[0][1], 0), rng, now)
+            moments = [proposed_at]
             for status, days_ago in path:
                 idea = services.idea_transition(
                     idea=idea,
@@ -418,13 +425,17 @@ def seed(*, stdout) -> None:
                     # the demo's promoter confirms a promotion below the bar (recorded as such)
                     confirm_below_bar=True,
                 )
+                moment = now - timedelta(days=days_ago, hours=rng.randint(1, 9))
                 IdeaStatusChange.objects.filter(idea=idea, to_status=status).update(
-                    created_at=now - timedelta(days=days_ago, hours=rng.randint(1, 9))
+                    created_at=moment
                 )
+                moments.append(moment)
+            # The idea's events (proposed, each move) on the days its history says.
+            activity_backdate(target=idea, moments=moments)
             if path and not promoted:
                 end = path[-1][1] if path[-1][0] == Status.DROPPED else 0
                 _readings(idea, metrics, quality, (path[0][1], end), rng, now)
             if idea_title == TRAINING_RUN_IDEA:
                 _training_run(idea, metrics[1][0], quality, rng, now)
             created += 1
-    stdout.write(f"Research demo data ready ({created} ideas created).")
+    stdout.write(f"Research demo data ready ({counted(created, 'idea')} created).")

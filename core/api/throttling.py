@@ -29,6 +29,7 @@ from rest_framework.exceptions import Throttled
 from rest_framework.throttling import SimpleRateThrottle
 
 from core.net import client_address
+from core.text import counted
 
 logger = logging.getLogger(__name__)
 
@@ -191,7 +192,7 @@ def throttle_token_guesses(request, lookup: Callable[[str], T | None], key: str)
             wait=wait,
             detail=(
                 "Too many invalid tokens from your address. "
-                f"Try again in {math.ceil(wait)} seconds."
+                f"Try again in {counted(math.ceil(wait), 'second')}."
             ),
         )
     found = lookup(key)

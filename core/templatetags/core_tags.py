@@ -40,3 +40,43 @@ def page_panels(context, obj) -> list:
     from core.registries import object_panels
 
     return object_panels(obj, context["request"].user)
+
+
+@register.filter
+def highlight(text: str, query: str) -> str:
+    """``text`` escaped, with each typed word's occurrences marked (``<mark>``)."""
+    import re
+
+    from django.utils.html import escape
+
+    from core.search import search_terms
+
+    terms = sorted(search_terms(query or ""), key=len, reverse=True)
+    if not text or not terms:
+        return escape(text or "")
+    pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
+    parts, last = [], 0
+    for match in pattern.finditer(text):
+        parts.append(escape(text[last : match.start()]))
+        parts.append(f"<mark>{escape(match.group())}</mark>")
+        last = match.end()
+    parts.append(escape(text[last:]))
+    return mark_safe("".join(parts))  # every piece escaped above
+
+
+@register.filter
+def counted(count: int, nouns: str) -> str:
+    """``{{ n|counted:"reading" }}`` or ``{{ n|counted:"delivery,deliveries" }}``: "1 reading",
+    "2 deliveries"."""
+    from core.text import counted as _counted
+
+    singular, _, plural = nouns.partition(",")
+    return _counted(int(count or 0), singular, plural or None)
+
+
+@register.filter
+def key_label(key: str) -> str:
+    """A stored choice key as its label, for event data that keeps only the key:
+    ``in_progress`` → "In progress", ``prototype`` → "Prototype" (every status and phase
+    label in Tandem is its key, spaced and capitalised; a test pins that)."""
+    return str(key).replace("_", " ").capitalize() if key else ""

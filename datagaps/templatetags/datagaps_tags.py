@@ -5,7 +5,7 @@ import datetime
 from django import template
 from django.utils import timezone
 
-from datagaps.models import Status
+from datagaps.models import Status, Urgency
 
 register = template.Library()
 
@@ -33,6 +33,12 @@ def time_in_triage(gap) -> str:
     if gap.status == Status.OPEN:
         return f"{duration(timezone.now() - gap.created_at)} so far"
     return "—"
+
+
+@register.filter
+def urgency_label(urgency: str) -> str:
+    """``critical`` → ``Critical``."""
+    return Urgency(urgency).label if urgency in Urgency.values else urgency
 
 
 @register.filter

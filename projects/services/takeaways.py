@@ -16,10 +16,20 @@ from core.services import (
     save_changed,
 )
 
-from ..models import Project, Rotation, Takeaway
+from ..models import TAKEAWAY_TEXT_MAX_LENGTH, Project, Rotation, Takeaway
 from ..permissions import require_edit_takeaway, require_share_takeaways
 
 TAKEAWAY_EDITABLE_FIELDS = ("title", "text", "tags", "project", "rotation")
+
+
+def _check_text_length(text: str) -> None:
+    if len(text) > TAKEAWAY_TEXT_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "text": f"A takeaway is at most {TAKEAWAY_TEXT_MAX_LENGTH:,} characters; this "
+                f"one has {len(text):,}. Keep the lesson and link to the details."
+            }
+        )
 
 
 def _check_rotation_fits(
@@ -43,9 +53,11 @@ def takeaway_create(
     project: Project | None = None,
     rotation: Rotation | None = None,
 ) -> Takeaway:
-    """Share what you learned. Members and up; the author is always the actor, and a linked
-    rotation must be the author's own (its project becomes the takeaway's project)."""
+    """Share what you learned. Members and up; the author is always the actor, the text at
+    most ``TAKEAWAY_TEXT_MAX_LENGTH`` characters, and a linked rotation must be the author's
+    own (its project becomes the takeaway's project)."""
     require_share_takeaways(actor)
+    _check_text_length(text or "")
     _check_rotation_fits(rotation=rotation, project=project, author=actor)
     if rotation is not None and project is None:
         project = rotation.project
@@ -76,6 +88,8 @@ def takeaway_update(*, takeaway: Takeaway, actor: User, **changes: Any) -> Takea
     refuse_unknown_fields(changes, TAKEAWAY_EDITABLE_FIELDS)
     takeaway = Takeaway.objects.select_for_update().get(pk=takeaway.pk)
     require_edit_takeaway(actor, takeaway)
+    if "text" in changes:
+        _check_text_length(changes["text"] or "")
     if "tags" in changes:
         changes["tags"] = normalise_tags(changes["tags"])
     if "rotation" in changes or "project" in changes:

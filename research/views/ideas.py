@@ -193,7 +193,7 @@ def idea_move(request: HttpRequest, pk: int) -> HttpResponse:
     idea = moved
     if wants_json(request):
         return JsonResponse({"status": idea.status, "label": idea.get_status_display()})
-    messages.success(request, f"“{idea.title}” moved to {idea.get_status_display().lower()}.")
+    messages.success(request, f"“{idea.title}” moved to {idea.get_status_display()}.")
     return redirect(next_url)
 
 

@@ -42,3 +42,16 @@ function scrollTimelineToThisWeek() {
 }
 document.addEventListener("DOMContentLoaded", scrollTimelineToThisWeek);
 document.addEventListener("htmx:afterSettle", scrollTimelineToThisWeek);
+
+// ===== Search slice =====
+// "/" anywhere but in a field jumps to the header search box (as on GitHub and Gmail).
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+  const target = event.target;
+  if (target.closest("input, textarea, select, [contenteditable]")) return;
+  const box = document.getElementById("header-search");
+  if (!box) return;
+  event.preventDefault();
+  box.focus();
+  box.select();
+});

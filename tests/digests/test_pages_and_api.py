@@ -151,7 +151,7 @@ def test_send_digests_command(reader, capsys):
     from django.core.management import call_command
 
     call_command("send_digests", "--week", "2026-W49", "--dry-run")
-    assert "Would send 1 digest(s) for 2026-W49: reader" in capsys.readouterr().out
+    assert "Would send 1 digest for 2026-W49: reader" in capsys.readouterr().out
     call_command("send_digests", "--week", "2026-W49", "--person", "reader")
     assert DigestDelivery.objects.filter(user=reader, week=datetime.date(2026, 11, 30)).exists()
     call_command("send_digests", "--week", "2026-W49")

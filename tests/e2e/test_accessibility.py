@@ -82,6 +82,11 @@ PAGES = {
     ),
     "datagap-recurring": MainPage("maya", lambda ws: "/data-gaps/recurring/", "Recurring asks"),
     "datagap-stats": MainPage("maya", lambda ws: "/data-gaps/stats/", "Triage figures"),
+    "search": MainPage("vic", lambda ws: "/search/?q=churn", "Search"),
+    "search-refused": MainPage("vic", lambda ws: "/search/?q=" + "x" * 201, "Search"),
+    "takeaway": MainPage(
+        "vic", lambda ws: ws.project.takeaways.first().get_absolute_url(), "Leakage"
+    ),
 }
 
 

@@ -114,7 +114,7 @@ def test_ideas_are_proposed_dragged_and_moved_with_the_keyboard(visit, board, sa
     expect(survival.get_by_role("button", name="Move", exact=True)).to_be_focused()
     page.keyboard.press("Enter")
 
-    expect_message(page, "“Survival model” moved to dropped.")
+    expect_message(page, "“Survival model” moved to Dropped.")
     dropped = column(page, "Dropped")
     expect(dropped).to_contain_text("Survival model")
     expect(dropped).to_contain_text("Dropped: A simpler model already covers it.")

@@ -68,7 +68,7 @@ def test_a_data_engineer_triages_marks_a_duplicate_and_delivers(visit, person, a
     page.get_by_label("With the ticked requests").select_option("triage")
     page.get_by_role("button", name="Apply").focus()
     page.keyboard.press("Enter")
-    expect_message(page, "1 request(s) triaged.")
+    expect_message(page, "1 request triaged.")
     assert DataGap.objects.get(pk=clicks.pk).status == "triaged"
 
     # The paraphrase is a duplicate of it: its page lists the original as similar.
@@ -79,7 +79,7 @@ def test_a_data_engineer_triages_marks_a_duplicate_and_delivers(visit, person, a
     duplicate = page.locator("#move-duplicate")
     duplicate.get_by_label("Canonical request number").fill(str(clicks.pk))
     duplicate.get_by_role("button", name="Mark as duplicate").click()
-    expect_message(page, "is duplicate now")
+    expect_message(page, "moved to Duplicate.")
     expect(page.get_by_text("Duplicate of")).to_contain_text(f"#{clicks.pk}")
     assert_accessible(page)
     copy.refresh_from_db()
@@ -90,7 +90,7 @@ def test_a_data_engineer_triages_marks_a_duplicate_and_delivers(visit, person, a
     # Deliver the support-ticket feed: start work, then deliver with what and where.
     page.goto(tickets.get_absolute_url())
     page.locator("#move-in_progress").get_by_role("button", name="Start work").click()
-    expect_message(page, "is in progress now")
+    expect_message(page, "moved to In progress.")
     deliver = page.locator("#move-delivered")
     deliver.get_by_role("button", name="Deliver").click()
     expect(page.locator("#move-delivered .field-error").first).to_contain_text("Name the dataset")
@@ -98,7 +98,7 @@ def test_a_data_engineer_triages_marks_a_duplicate_and_delivers(visit, person, a
     deliver.get_by_label("Dataset name").fill("support_tickets_v1")
     deliver.get_by_label("Location (table, path or URL)").fill("warehouse.support.tickets_v1")
     deliver.get_by_role("button", name="Deliver").click()
-    expect_message(page, "is delivered now")
+    expect_message(page, "moved to Delivered.")
     expect(page.get_by_role("region", name="Delivered")).to_contain_text("support_tickets_v1")
     assert_accessible(page)
     assert DataGap.objects.get(pk=tickets.pk).delivered_location == "warehouse.support.tickets_v1"

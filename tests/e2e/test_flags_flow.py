@@ -53,7 +53,7 @@ def test_a_critical_flag_blocks_implementation_until_acknowledged(visit, workspa
     page = visit(eli, "/flags/?severity=critical")
     page.get_by_role("link", name="Consent flags missing from the export").click()
     page.get_by_role("button", name="Acknowledge").click()
-    expect_message(page, "is now acknowledged")
+    expect_message(page, "moved to Acknowledged.")
     expect(page.locator("ol.status-history")).to_contain_text("Open → Acknowledged by Eli Navarro")
 
     # Now the move goes through.
@@ -67,10 +67,10 @@ def test_a_critical_flag_blocks_implementation_until_acknowledged(visit, workspa
 def test_resolving_asks_for_a_note_in_place(visit, workspace):
     page = visit(workspace.eli, workspace.flag.get_absolute_url())
     page.get_by_role("button", name="Acknowledge").click()
-    expect_message(page, "is now acknowledged")
+    expect_message(page, "moved to Acknowledged.")
     page.get_by_role("button", name="Resolve").click()
     expect(page.locator(".field-error")).to_contain_text("Say how the dependency was resolved.")
     page.get_by_label("Note (required to resolve)").fill("Replay API shipped in v2.")
     page.get_by_role("button", name="Resolve").click()
-    expect_message(page, "is now resolved")
+    expect_message(page, "moved to Resolved.")
     assert_accessible(page)

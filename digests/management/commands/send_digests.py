@@ -4,6 +4,7 @@ from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from core.text import counted
 from digests import selectors, services
 
 
@@ -41,19 +42,19 @@ class Command(BaseCommand):
                 )
                 names = [p.username for p in people if p.pk not in made]
                 self.stdout.write(
-                    f"Would send {len(names)} digest(s) for {week}: {', '.join(names)}"
+                    f"Would send {counted(len(names), 'digest')} for {week}: {', '.join(names)}"
                 )
                 return
             ids = services.digests_send_week(week=monday, person=who)
-            self.stdout.write(f"Queued {len(ids)} digest(s) for {week}.")
+            self.stdout.write(f"Queued {counted(len(ids), 'digest')} for {week}.")
             return
         if dry_run:
             due = selectors.due_people(timezone.now())
             if who:
                 due = [(pk, s) for pk, s in due if pk == who.pk]
-            self.stdout.write(f"Would queue {len(due)} digest(s) now.")
+            self.stdout.write(f"Would queue {counted(len(due), 'digest')} now.")
             return
         if who:
             raise CommandError("--person needs --week (the hourly job serves everyone).")
         count = services.digests_schedule()
-        self.stdout.write(f"Queued {count} digest(s).")
+        self.stdout.write(f"Queued {counted(count, 'digest')}.")

@@ -1,0 +1,36 @@
+"""GIN indexes for the header search on PostgreSQL, on the very expression the search ranks
+(``core.search.search_vector``: title weighs A, body B), so a search is an index scan.
+SQLite has no full-text search: there this migration does nothing and the search takes the
+portable path.
+"""
+
+from django.db import migrations
+
+from core.search import search_index
+
+# (model, index name, title fields, body fields)
+INDEXES = [
+    ("Flag", "flag_search", ["title"], ["description", "external_blocker"]),
+]
+
+
+def _add(apps, schema_editor) -> None:
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for model, name, title, body in INDEXES:
+        schema_editor.add_index(
+            apps.get_model("flags", model), search_index(name=name, title=title, body=body)
+        )
+
+
+def _remove(apps, schema_editor) -> None:
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for _model, name, _title, _body in INDEXES:
+        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("flags", "0001_initial")]
+
+    operations = [migrations.RunPython(_add, _remove)]
