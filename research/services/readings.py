@@ -12,6 +12,7 @@ from django.utils.dateparse import parse_datetime
 from activity.models import EventType
 from activity.services import activity_record
 from core.dates import to_utc
+from core.text import counted
 
 from ..cache import changes_research_data
 from ..models import Board, Idea, Metric, Reading
@@ -32,7 +33,7 @@ class ReadingsInvalid(Exception):
     """A bulk ingestion was refused; ``errors`` maps each bad item's index to field messages."""
 
     def __init__(self, errors: dict[str, dict[str, list[str]]]):
-        super().__init__(f"{len(errors)} invalid readings")
+        super().__init__(counted(len(errors), "invalid reading"))
         self.errors = errors
 
 
