@@ -426,7 +426,7 @@ PAGE_BUDGETS = {
     "project-team": 7,
     "project-timeline": 7,
     "project-takeaways": 7,
-    "staffing": 7,
+    "staffing": 8,  # + the projects of the project filter
     "takeaway-list": 7,
     # + the research panel: my ideas, my open tasks; the data-gaps panel of a manager (who
     # triages): assigned to me, untriaged, overdue, my open requests; the flags panel: flags
