@@ -24,7 +24,7 @@ from .readings import (
     reading_delete,
     readings_ingest,
 )
-from .tasks import TASK_EDITABLE_FIELDS, task_create, task_update
+from .tasks import TASK_EDITABLE_FIELDS, task_claim, task_create, task_update
 
 __all__ = [
     "BOARD_EDITABLE_FIELDS",
@@ -48,6 +48,7 @@ __all__ = [
     "reading_create",
     "reading_delete",
     "readings_ingest",
+    "task_claim",
     "task_create",
     "task_update",
 ]
