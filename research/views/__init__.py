@@ -16,7 +16,7 @@ from .boards import (
 )
 from .ideas import idea_detail, idea_edit, idea_move, idea_promote, idea_reorder
 from .readings import board_readings_import, idea_reading_create, reading_delete
-from .tasks import idea_task_create, task_toggle
+from .tasks import idea_task_create, my_tasks, task_claim, task_state, task_toggle
 
 __all__ = [
     "board_detail",
@@ -31,7 +31,10 @@ __all__ = [
     "idea_reading_create",
     "idea_reorder",
     "idea_task_create",
+    "my_tasks",
     "project_boards",
     "reading_delete",
+    "task_claim",
+    "task_state",
     "task_toggle",
 ]
