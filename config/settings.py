@@ -347,6 +347,7 @@ SPECTACULAR_SETTINGS = {
         "FlagKindEnum": "flags.models.Kind",
         "FlagSeverityEnum": "flags.models.Severity",
         "KindEnum": "projects.models.TargetKind",
+        "TaskStateEnum": "research.models.TaskState",
     },
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

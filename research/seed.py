@@ -379,4 +379,24 @@ def seed(*, stdout) -> None:
                 end = path[-1][1] if path[-1][0] == Status.DROPPED else 0
                 _readings(idea, metrics, quality, (path[0][1], end), rng, now)
             created += 1
+        _seed_task_work(board, manager)
     stdout.write(f"Research demo data ready ({created} ideas created).")
+
+
+def _seed_task_work(board: Board, manager) -> None:
+    """My tasks in the demo: of each promoted idea's tasks, the first is in progress and due
+    in five days, the second overdue, and the last left unassigned for someone to claim."""
+    today = timezone.localdate()
+    for idea in board.ideas.filter(status=Status.PROMOTED):
+        tasks = list(idea.tasks.order_by("position", "id"))
+        if tasks:
+            services.task_update(
+                task=tasks[0],
+                actor=manager,
+                state="in_progress",
+                due_date=today + timedelta(days=5),
+            )
+        if len(tasks) > 2:
+            services.task_update(task=tasks[1], actor=manager, due_date=today - timedelta(days=2))
+        if len(tasks) > 1:
+            services.task_update(task=tasks[-1], actor=manager, owner=None)

@@ -237,10 +237,11 @@ PAGES = {
     "takeaway-list": (_page_takeaways, 7),  # + count, takeaways, projects and people to filter
     "staffing": (_page_staffing, 8),  # + people with weekly sums, rotations, placeholders,
     # rolling off, and the projects of the project filter
-    "dashboard": (_page_dashboard, 16),  # + takeaways due, my projects, my rotations,
-    # rolling off, unfilled, the research panel: my ideas, my tasks, the data-gaps panel of a
-    # manager (who triages): assigned to me, untriaged, overdue, my open requests, and the
-    # flags panel: flags I own, unacknowledged flags on my projects
+    "dashboard": (_page_dashboard, 17),  # + takeaways due, my projects, my rotations,
+    # rolling off, unfilled, the research panel: my ideas, my tasks, tasks to claim on my
+    # projects, the data-gaps panel of a manager (who triages): assigned to me, untriaged,
+    # overdue, my open requests, and the flags panel: flags I own, unacknowledged flags on
+    # my projects
     "api-tokens": (_page_tokens, 4),  # + the tokens
 }
 

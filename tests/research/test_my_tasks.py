@@ -14,7 +14,7 @@ from django.utils import timezone
 from core.exceptions import Conflict
 from projects.models import Phase
 from research import services
-from research.models import Task, TaskState
+from research.models import Task
 from tests.factories import BoardFactory, IdeaFactory, ProjectFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
