@@ -296,3 +296,10 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        """A new task made with only one of ``done`` and ``state`` saying done is done (the
+        constraint keeps them equal; changes go through ``services.task_update``)."""
+        if self._state.adding and (self.done or self.state == TaskState.DONE):
+            self.done, self.state = True, TaskState.DONE
+        super().save(*args, **kwargs)

@@ -167,7 +167,9 @@ class TaskSerializer(StrictModelInput):
             "position",
             "created_at",
         ]
-        read_only_fields = ["id", "state", "done", "position", "created_at"]
+        # ``done`` on a create is parsed (so a wrong type is a 400) and ignored: a new task is
+        # to do; states move with an update.
+        read_only_fields = ["id", "state", "position", "created_at"]
         extra_kwargs = {"owner": {"queryset": active_people()}}
 
 

@@ -105,10 +105,19 @@ def test_unknown_state_and_disagreeing_done_are_field_errors(member):
 def test_database_refuses_done_out_of_step_with_state():
     from django.db import IntegrityError, transaction
 
+    task = _task(state="in_progress")
     with pytest.raises(IntegrityError), transaction.atomic():
-        Task.objects.create(idea=IdeaFactory(), title="T", state="done", done=False)
+        Task.objects.filter(pk=task.pk).update(done=True)
+    done = _task(state="done")
     with pytest.raises(IntegrityError), transaction.atomic():
-        Task.objects.create(idea=IdeaFactory(), title="T", state="in_progress", done=True)
+        Task.objects.filter(pk=done.pk).update(done=False)
+
+
+def test_a_new_task_made_with_only_one_flag_saying_done_is_done():
+    idea = IdeaFactory()
+    by_flag = Task.objects.create(idea=idea, title="A", done=True)
+    by_state = Task.objects.create(idea=idea, title="B", state="done")
+    assert [(t.state, t.done) for t in (by_flag, by_state)] == [("done", True)] * 2
 
 
 def test_only_the_task_or_idea_owner_or_a_manager_moves_a_task(member, viewer, manager):
