@@ -90,15 +90,18 @@ class TaskFilter(django_filters.FilterSet):
     idea = IdChoiceFilter(queryset=_ideas)
     idea__board = IdChoiceFilter(field_name="idea__board", queryset=_boards)
     project = IdChoiceFilter(
-        field_name="idea__board__project", queryset=_open_projects, empty_label="All projects"
+        field_name="idea__board__project",
+        queryset=_open_projects,
+        empty_label="All projects",
+        label="Project",
     )
     owner = PersonChoiceFilter(queryset=people)
     assignee = django_filters.ChoiceFilter(
-        choices=ASSIGNEE_CHOICES, method="filter_assignee", empty_label="Anyone"
+        choices=ASSIGNEE_CHOICES, method="filter_assignee", empty_label="Anyone", label="Assignee"
     )
-    mine = StrictBooleanFilter(method="filter_mine")
+    mine = StrictBooleanFilter(method="filter_mine", label="Mine")
     state = django_filters.ChoiceFilter(
-        choices=STATE_FILTER_CHOICES, method="filter_state", empty_label="Any state"
+        choices=STATE_FILTER_CHOICES, method="filter_state", empty_label="Any state", label="State"
     )
     done = StrictBooleanFilter()
     overdue = StrictBooleanFilter(method="filter_overdue", label="Overdue")

@@ -28,6 +28,8 @@ def test_manager_sees_free_capacity_and_the_over_allocation_warning_before_savin
     expect(priya).to_contain_text("50 %")
     expect(panel).not_to_contain_text("Eli Navarro")
 
+    # Another project: the same person may not overlap herself on Churn radar.
+    page.get_by_label("Project").select_option(label="Basket size")
     page.get_by_label("Person").select_option(label="Priya Raman")
     page.get_by_label("Role").fill("Data scientist")
     page.get_by_label("Allocation").fill("50")
