@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.forms import submit_form
 
 from .. import selectors, services
-from ..forms import IdeaForm, MoveForm, PromoteFormSet, ReadingForm, TaskForm
+from ..forms import IdeaForm, IdeaTaskForm, MoveForm, PromoteFormSet, ReadingForm
 from ..models import Status
 from ..permissions import can_edit_idea, can_manage_boards, can_mark_task, require_edit_idea
 from ..transitions import IDEA_TRANSITIONS
@@ -65,7 +65,7 @@ def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reading_form": ReadingForm(metrics=selectors.board_metrics(idea.board))
             if can_edit
             else None,
-            "task_form": TaskForm() if can_edit else None,
+            "task_form": IdeaTaskForm() if can_edit else None,
         },
     )
 

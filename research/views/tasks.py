@@ -15,7 +15,7 @@ from core.forms import submit_form
 
 from .. import selectors, services
 from ..filters import ME, OPEN, MyTasksFilter
-from ..forms import TaskForm
+from ..forms import IdeaTaskForm
 from ..permissions import require_edit_idea
 from ._common import safe_next
 
@@ -24,7 +24,7 @@ from ._common import safe_next
 def idea_task_create(request: HttpRequest, pk: int) -> HttpResponse:
     idea = get_object_or_404(selectors.idea_with_board(), pk=pk)
     require_edit_idea(request.user, idea)
-    form = TaskForm(request.POST)
+    form = IdeaTaskForm(request.POST)
     if submit_form(form, services.task_create, idea=idea, actor=request.user):
         return redirect(f"{idea.get_absolute_url()}#tasks")
     return render(

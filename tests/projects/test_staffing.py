@@ -406,3 +406,28 @@ def test_team_count_includes_planned_rotations_not_placeholders_or_past(client, 
     start = today + datetime.timedelta(days=30)
     assert f"planned from {start.day} {start:%b %Y}" in team
     assert "Planned P" in team
+
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_staffing_grid_with_a_project_filter_query_budget(
+    client, viewer, django_assert_num_queries, size
+):
+    today = _today()
+    project = ProjectFactory(name="Filtered project")
+    names = []
+    for i in range(size):
+        person = UserFactory(first_name=f"Filtered{i:02}", last_name="F")
+        RotationFactory(person=person, project=project, start=today, allocation=50)
+        RotationFactory(person=person, start=today, allocation=60)  # elsewhere: a clash
+        RotationFactory(person=None, project=project, role=f"Open {i:02}", start=today)
+        RotationFactory(person=UserFactory(first_name=f"Other{i:02}", last_name="O"), start=today)
+        names += [f"Filtered{i:02} F", f"Open {i:02}"]
+    client.force_login(viewer)
+    # session, user, profile; the chosen project (parsing) and the filter's choices; people
+    # with weekly sums, their rotations, placeholders, rolling off
+    with django_assert_num_queries(9):
+        response = client.get(reverse("projects:staffing"), {"project": project.slug})
+    html = response.text
+    assert not [name for name in names if name not in html]
+    assert "Other00 O" not in html
+    assert html.count("week-total over") >= size  # 110 % this week for each of them

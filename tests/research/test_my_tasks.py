@@ -353,3 +353,17 @@ def test_my_tasks_query_budget(client, member, django_assert_num_queries, size):
         response = client.get(reverse("research:my-tasks"))
     missing = [title for title in titles if title not in response.text]
     assert not missing
+
+
+def test_idea_page_adds_a_task_with_a_due_date(client, member):
+    idea = IdeaFactory(owner=member, status="promoted")
+    client.force_login(member)
+    due = TODAY + datetime.timedelta(days=10)
+    response = client.post(
+        reverse("research:idea-task-create", args=[idea.pk]),
+        {"title": "Backfill features", "due_date": due.isoformat()},
+    )
+    assert response.status_code == 302
+    task = Task.objects.get(idea=idea)
+    assert (task.title, task.due_date, task.state) == ("Backfill features", due, "todo")
+    assert 'name="due_date"' in client.get(idea.get_absolute_url()).text
