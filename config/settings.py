@@ -312,6 +312,10 @@ DIGEST_RETRY_SECONDS = env.int("DIGEST_RETRY_SECONDS", default=30)
 # People per queue job when the hourly job sends digests.
 DIGEST_BATCH_SIZE = env.int("DIGEST_BATCH_SIZE", default=30)
 
+# Staffing: a person is over-allocated in a week whose rotations add up to more than this
+# percentage of their time (a warning when planning, a highlight on the staffing grid).
+STAFFING_UTILISATION_CEILING = env.int("STAFFING_UTILISATION_CEILING", default=100)
+
 # Dependency flags: an unacknowledged flag older than this many days is overdue, and the
 # escalation job notifies its owner and the project's manager once past each step.
 FLAG_OVERDUE_DAYS = env.int("FLAG_OVERDUE_DAYS", default=3)
@@ -343,6 +347,7 @@ SPECTACULAR_SETTINGS = {
         "FlagKindEnum": "flags.models.Kind",
         "FlagSeverityEnum": "flags.models.Severity",
         "KindEnum": "projects.models.TargetKind",
+        "TaskStateEnum": "research.models.TaskState",
     },
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -11,6 +11,7 @@ from django import forms
 from django.contrib.auth.models import User
 
 from accounts.forms import PeopleChoiceField, PersonChoiceField
+from accounts.models import Discipline
 from core.forms import DateInput, service_form
 
 from .models import (
@@ -119,6 +120,59 @@ class RotationForm(
             del self.fields["project"]
         else:
             del self.fields["actual_end"]
+
+
+DISCIPLINE_CHOICES = [("", "All disciplines"), *Discipline.choices]
+MAX_WEEKS_SHOWN = 52
+DEFAULT_WEEKS = 12
+
+
+class StaffingFilterForm(forms.Form):
+    """The staffing grid's filter: discipline, project and how many weeks around this one.
+    An out-of-range or non-numeric week count is an error on its field, not a silent 12."""
+
+    discipline = forms.ChoiceField(choices=DISCIPLINE_CHOICES, required=False)
+    project = forms.ModelChoiceField(
+        queryset=Project.objects.exclude(phase=Phase.ARCHIVED).order_by("name"),
+        to_field_name="slug",
+        required=False,
+        empty_label="All projects",
+    )
+    back = forms.IntegerField(
+        label="Weeks back",
+        min_value=0,
+        max_value=MAX_WEEKS_SHOWN,
+        required=False,
+        widget=forms.NumberInput(attrs={"min": 0, "max": MAX_WEEKS_SHOWN}),
+    )
+    ahead = forms.IntegerField(
+        label="Weeks ahead",
+        min_value=0,
+        max_value=MAX_WEEKS_SHOWN,
+        required=False,
+        widget=forms.NumberInput(attrs={"min": 0, "max": MAX_WEEKS_SHOWN}),
+    )
+
+    def value(self, name: str, default=None):
+        """The field's cleaned value; ``default`` when blank or invalid (its error shows)."""
+        if not self.is_valid() and name in self.errors:
+            return default
+        value = self.cleaned_data.get(name)
+        return default if value in (None, "") else value
+
+
+class AvailabilityForm(forms.Form):
+    """What the rotation form sends to ask who is free: the rotation as filled in so far,
+    and a discipline to narrow the list. Only parses; nothing here is saved."""
+
+    project = forms.ModelChoiceField(queryset=Project.objects.all(), required=False)
+    person = PersonChoiceField(required=False)
+    start = forms.DateField(required=False)
+    planned_end = forms.DateField(required=False)
+    actual_end = forms.DateField(required=False)
+    allocation = forms.IntegerField(required=False)
+    discipline = forms.ChoiceField(choices=DISCIPLINE_CHOICES, required=False)
+    rotation = forms.IntegerField(required=False, min_value=1)
 
 
 class TagsField(forms.CharField):

@@ -7,10 +7,13 @@ same number of queries.
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db.models import (
+    Case,
+    DateField,
     Exists,
     IntegerField,
     OuterRef,
@@ -19,10 +22,11 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 
 from accounts.models import person_label
 from accounts.selectors import person_list
@@ -30,7 +34,6 @@ from accounts.selectors import person_list
 from .models import Phase, PhaseChange, Project, Rotation, Takeaway, Target
 
 ROLLING_OFF_DAYS = 14
-OVER_ALLOCATED = 100
 
 
 def _today() -> datetime.date:
@@ -65,16 +68,21 @@ class SubqueryCount(Subquery):
     output_field = IntegerField()
 
 
+def current_or_planned_q(day: datetime.date, prefix: str = "") -> Q:
+    """Rotations running on ``day`` or starting after it: the team counts both."""
+    return active_on_q(day, prefix) | Q(**{f"{prefix}start__gt": day})
+
+
 def project_list() -> QuerySet[Project]:
-    """Projects with their product manager and counts of targets, team and open demand."""
+    """Projects with their product manager and counts of targets, team (members, current and
+    planned rotations) and open demand."""
     today = _today()
     # Nested one level deeper than ``team``, hence the double OuterRef.
-    current = Rotation.objects.filter(active_on_q(today), project=OuterRef(OuterRef("pk")))
+    staffed = Rotation.objects.filter(
+        current_or_planned_q(today), project=OuterRef(OuterRef("pk")), person__isnull=False
+    )
     team = (
-        User.objects.filter(
-            Q(member_projects=OuterRef("pk"))
-            | Q(pk__in=current.filter(person__isnull=False).values("person"))
-        )
+        User.objects.filter(Q(member_projects=OuterRef("pk")) | Q(pk__in=staffed.values("person")))
         .order_by()
         .values("pk")
         .distinct()
@@ -112,17 +120,40 @@ def person_projects_q(person) -> Q:
 
 
 def project_team(project: Project) -> QuerySet[User]:
-    """The team: people with a rotation running today or a membership, by name."""
+    """The team: members and people with a rotation running today or planned, by name (the
+    people ``project_list`` counts). ``planned_from`` is the first planned start of someone
+    who is on the team only through a planned rotation, else ``None``."""
     today = _today()
+    rotations = Rotation.objects.filter(project=project, person=OuterRef("pk"))
+    planned = rotations.filter(start__gt=today).order_by("start").values("start")[:1]
     return (
         person_list()
         .filter(
             Q(member_projects=project)
             | Q(
-                pk__in=Rotation.objects.filter(active_on_q(today), project=project).values("person")
+                pk__in=Rotation.objects.filter(current_or_planned_q(today), project=project).values(
+                    "person"
+                )
             )
         )
         .distinct()
+        .annotate(
+            planned_from=Case(
+                When(
+                    Q(Exists(rotations.filter(active_on_q(today))))
+                    | Q(
+                        Exists(
+                            Project.members.through.objects.filter(
+                                project=project, user=OuterRef("pk")
+                            )
+                        )
+                    ),
+                    then=Value(None),
+                ),
+                default=Subquery(planned),
+                output_field=DateField(),
+            )
+        )
     )
 
 
@@ -263,13 +294,18 @@ def week_start(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 
 
-def weekly_allocation_sums(weeks: list[datetime.date], prefix: str = "") -> dict:
+def weekly_allocation_sums(
+    weeks: list[datetime.date], prefix: str = "", *, exclude: int | None = None
+) -> dict:
     """``w0``, ``w1``, ...: summed allocation of the rotations overlapping each week, one SQL
-    aggregate per week (``prefix`` reaches the rotations through a relation)."""
+    aggregate per week (``prefix`` reaches the rotations through a relation; ``exclude``
+    leaves one rotation out)."""
+    left_out = ~Q(**{f"{prefix}pk": exclude}) if exclude is not None else Q()
     return {
         f"w{i}": Sum(
             f"{prefix}allocation",
-            filter=overlapping_q(monday, _add_days(monday, 6) or datetime.date.max, prefix),
+            filter=overlapping_q(monday, _add_days(monday, 6) or datetime.date.max, prefix)
+            & left_out,
         )
         for i, monday in enumerate(weeks)
     }
@@ -283,44 +319,88 @@ def _add_days(day: datetime.date, days: int) -> datetime.date | None:
         return None
 
 
-def _weeks_word(count: int) -> str:
-    return "week" if count == 1 else "weeks"
+def utilisation_ceiling() -> int:
+    """The percentage of a person's time above which a week is over-allocated (a setting)."""
+    return settings.STAFFING_UTILISATION_CEILING
 
 
-def rotation_warnings(rotation: Rotation, *, today: datetime.date | None = None) -> list[str]:
-    """Warnings (not errors) for a rotation: the person is over 100 % in a week it covers, or it
-    ends within 14 days. Over-allocation is summed in the database, one query."""
+# An open-ended rotation is checked and shown for half a year ahead; at most two years.
+OPEN_END_WEEKS = 26
+MAX_WEEKS = 104
+
+
+def weeks_covering(
+    start: datetime.date, end: datetime.date | None, *, today: datetime.date | None = None
+) -> list[datetime.date]:
+    """The Mondays of the weeks from ``start`` to ``end`` (an open end: half a year past
+    today or the start, whichever is later), at most two years of them."""
     today = today or _today()
-    warnings: list[str] = []
-    end = rotation.actual_end or rotation.planned_end
-    if rotation.person_id is not None:
-        first = week_start(rotation.start)
-        # An open-ended rotation is checked for half a year ahead.
-        last = end or _add_days(max(rotation.start, today), 7 * 26) or datetime.date.max
-        weeks = []
-        monday: datetime.date | None = first
-        while monday is not None and monday <= last and len(weeks) < 104:
-            weeks.append(monday)
-            monday = _add_days(monday, 7)
-        totals = Rotation.objects.filter(person_id=rotation.person_id).aggregate(
-            **weekly_allocation_sums(weeks)
+    last = end or _add_days(max(start, today), 7 * OPEN_END_WEEKS) or datetime.date.max
+    weeks: list[datetime.date] = []
+    monday: datetime.date | None = week_start(start)
+    while monday is not None and monday <= last and len(weeks) < MAX_WEEKS:
+        weeks.append(monday)
+        monday = _add_days(monday, 7)
+    return weeks
+
+
+def person_weekly_load(
+    person_id: int, weeks: list[datetime.date], *, exclude: int | None = None
+) -> list[int]:
+    """The person's summed allocation in each of ``weeks`` (0 when free), leaving out the
+    rotation ``exclude`` (the one being edited). One query."""
+    if not weeks:
+        return []
+    totals = Rotation.objects.filter(person_id=person_id).aggregate(
+        **weekly_allocation_sums(weeks, exclude=exclude)
+    )
+    return [totals[f"w{i}"] or 0 for i in range(len(weeks))]
+
+
+@dataclass
+class Availability:
+    """Who is free over a rotation's dates: people with their peak weekly load."""
+
+    weeks: list[datetime.date]
+    ceiling: int
+    rows: list[dict]  # {"person", "peak", "free", "peak_week"}, most free first
+
+
+def staffing_availability(
+    *,
+    start: datetime.date,
+    end: datetime.date | None,
+    discipline: str = "",
+    exclude: int | None = None,
+    today: datetime.date | None = None,
+) -> Availability:
+    """Every active person (of ``discipline``) with their busiest week's allocation over
+    ``start``..``end`` and what is left below the utilisation ceiling, most free first.
+    The weekly sums are SQL aggregates: one query however many people and rotations.
+    ``exclude`` leaves out the rotation being edited, so its own share counts as free."""
+    weeks = weeks_covering(start, end, today=today)
+    ceiling = utilisation_ceiling()
+    people = person_list()
+    if discipline:
+        people = people.filter(profile__discipline=discipline)
+    prefix = "rotations__"
+    sums = weekly_allocation_sums(weeks, prefix, exclude=exclude)
+    people = people.annotate(**{key: Coalesce(total, 0) for key, total in sums.items()})
+    rows = []
+    for person in people:
+        totals = [getattr(person, f"w{i}") for i in range(len(weeks))]
+        peak = max(totals, default=0)
+        peak_week = weeks[totals.index(peak)] if peak else None
+        rows.append(
+            {
+                "person": person,
+                "peak": peak,
+                "free": max(ceiling - peak, 0),
+                "peak_week": peak_week,
+            }
         )
-        over = [
-            weeks[int(key[1:])] for key, total in totals.items() if (total or 0) > OVER_ALLOCATED
-        ]
-        if over:
-            over.sort()
-            worst = max(total or 0 for total in totals.values())
-            warnings.append(
-                f"{person_label(rotation.person)} is allocated "
-                f"over 100 % (up to {worst} %) in {len(over)} {_weeks_word(len(over))}, "
-                f"from the week of {date_format(over[0], 'j M Y')}."
-            )
-    if ends_soon(end, today):
-        warnings.append(
-            f"This rotation ends within {ROLLING_OFF_DAYS} days ({date_format(end, 'j M Y')})."
-        )
-    return warnings
+    rows.sort(key=lambda row: (-row["free"], person_label(row["person"]).lower()))
+    return Availability(weeks=weeks, ceiling=ceiling, rows=rows)
 
 
 @dataclass
@@ -341,9 +421,12 @@ def staffing_timeline(
     weeks_back: int = 12,
     weeks_ahead: int = 12,
     discipline: str = "",
+    project: Project | None = None,
 ) -> Timeline:
     """People by weeks: every person's rotations overlapping the window, and their weekly
-    total allocation (summed in SQL). Four queries however many people and rotations."""
+    total allocation (summed in SQL). Four queries however many people and rotations.
+    With ``project``: only the people with a rotation on it in the window (all their bars
+    and totals, so a clash with other projects shows) and its placeholders."""
     today = today or _today()
     first = week_start(today) - datetime.timedelta(weeks=weeks_back)
     weeks = [first + datetime.timedelta(weeks=i) for i in range(weeks_back + weeks_ahead + 1)]
@@ -352,6 +435,10 @@ def staffing_timeline(
     people = person_list()
     if discipline:
         people = people.filter(profile__discipline=discipline)
+    placeholders_in_window = in_window.filter(person__isnull=True)
+    if project is not None:
+        people = people.filter(pk__in=in_window.filter(project=project).values("person").order_by())
+        placeholders_in_window = placeholders_in_window.filter(project=project)
     weekly = weekly_allocation_sums(weeks, "rotations__")
     people = people.annotate(
         **{key: Coalesce(total, 0) for key, total in weekly.items()}
@@ -372,7 +459,7 @@ def staffing_timeline(
             bars.append(_bar(rotation, first, last, span))
         totals = [getattr(person, f"w{i}") for i in range(len(weeks))]
         rows.append({"person": person, "bars": bars, "totals": totals})
-    placeholders = list(in_window.filter(person__isnull=True))
+    placeholders = list(placeholders_in_window)
     for rotation in placeholders:
         projects[rotation.project_id] = rotation.project
         rotation.bar = _bar(rotation, first, last, span)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("new/", views.project_create, name="project-create"),
     path("staffing/", views.staffing, name="staffing"),
     path("rotations/new/", views.rotation_create, name="rotation-create"),
+    path("rotations/availability/", views.rotation_availability, name="rotation-availability"),
     path("rotations/<int:pk>/", views.rotation_edit, name="rotation-edit"),
     path("rotations/<int:pk>/delete/", views.rotation_delete, name="rotation-delete"),
     path("takeaways/", views.takeaway_list, name="takeaway-list"),

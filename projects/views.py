@@ -23,7 +23,16 @@ from core.registries import badges_for, dashboard_panels, gate_problems, project
 
 from . import permissions, selectors, services
 from .filters import ProjectFilter, TakeawayFilter
-from .forms import PhaseChangeForm, ProjectForm, RotationForm, TakeawayForm, TargetForm
+from .forms import (
+    DEFAULT_WEEKS,
+    AvailabilityForm,
+    PhaseChangeForm,
+    ProjectForm,
+    RotationForm,
+    StaffingFilterForm,
+    TakeawayForm,
+    TargetForm,
+)
 from .models import Project, Rotation, Takeaway
 from .transitions import allowed_phases
 
@@ -261,7 +270,7 @@ def target_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 def _saved_rotation(request: HttpRequest, rotation: Rotation, message: str) -> HttpResponse:
     messages.success(request, message)
-    for warning in selectors.rotation_warnings(rotation):
+    for warning in services.rotation_warnings(rotation):
         messages.warning(request, warning)
     return redirect("projects:project-team", slug=rotation.project.slug)
 
@@ -274,10 +283,16 @@ def rotation_create(request: HttpRequest) -> HttpResponse:
         rotation = submit_form(form, services.rotation_create, actor=request.user)
         if rotation is not None:
             return _saved_rotation(request, rotation, f"Added {rotation}.")
+    data = request.POST if request.method == "POST" else form.initial
     return render(
         request,
         "projects/rotation_form.html",
-        {"title": "New rotation", "form": form, "project": project},
+        {
+            "title": "New rotation",
+            "form": form,
+            "project": project,
+            **_availability_context(data),
+        },
     )
 
 
@@ -289,35 +304,111 @@ def rotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         saved = submit_form(form, services.rotation_update, rotation=rotation, actor=request.user)
         if saved is not None:
             return _saved_rotation(request, saved, "Rotation saved.")
+    data = request.POST if request.method == "POST" else form.initial
     return render(
         request,
         "projects/rotation_form.html",
-        {"title": "Edit rotation", "form": form, "rotation": rotation, "project": rotation.project},
+        {
+            "title": "Edit rotation",
+            "form": form,
+            "rotation": rotation,
+            "project": rotation.project,
+            **_availability_context(data, rotation=rotation),
+        },
     )
 
 
-@require_POST
 def rotation_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Asks first (a page naming the rotation), removes on the confirming post."""
     rotation = get_object_or_404(selectors.rotation_list(), pk=pk)
+    permissions.require_plan_rotations(request.user)
     slug = rotation.project.slug
+    if request.method != "POST":
+        return render(
+            request,
+            "projects/rotation_confirm_delete.html",
+            {"title": "Remove rotation", "rotation": rotation},
+        )
     services.rotation_delete(rotation=rotation, actor=request.user)
-    messages.success(request, "Rotation removed.")
+    messages.success(
+        request, "Placeholder removed." if rotation.is_placeholder else "Rotation removed."
+    )
     return redirect("projects:project-team", slug=slug)
+
+
+def rotation_availability(request: HttpRequest) -> HttpResponse:
+    """The rotation form's live panel (htmx, and the first render of the form): who is free
+    over the rotation's dates, by discipline, and the warnings saving would give, from the
+    same selector and service as the save."""
+    permissions.require_plan_rotations(request.user)
+    return render(request, "projects/_availability.html", _availability_context(request.GET))
+
+
+def _availability_context(data, *, rotation: Rotation | None = None) -> dict:
+    form = AvailabilityForm(data)
+    form.is_valid()
+    values = form.cleaned_data
+    if rotation is None and values.get("rotation"):
+        rotation = selectors.rotation_list().filter(pk=values["rotation"]).first()
+    project = values.get("project") or (rotation.project if rotation else None)
+    start = values.get("start")
+    context = {
+        "discipline": values.get("discipline", ""),
+        "disciplines": Discipline.choices,
+        "ceiling": selectors.utilisation_ceiling(),
+    }
+    if start is None:
+        return context
+    planned_end = services.default_planned_end(project, start, values.get("planned_end"))
+    end = values.get("actual_end") or planned_end
+    if end is not None and end < start:
+        context["problems"] = ["The end is before the start."]
+        return context
+    allocation = values.get("allocation")
+    proposed = Rotation(
+        pk=rotation.pk if rotation else None,
+        project=project,
+        person=values.get("person"),
+        start=start,
+        planned_end=planned_end,
+        actual_end=values.get("actual_end"),
+        allocation=allocation or 0,
+    )
+    problems = []
+    if project is not None:
+        try:
+            services.check_rotation_project(project)
+        except ValidationError as error:
+            problems = error.messages
+    context.update(
+        problems=problems,
+        warnings=services.rotation_warnings(proposed),
+        availability=selectors.staffing_availability(
+            start=start,
+            end=end,
+            discipline=values.get("discipline", ""),
+            exclude=rotation.pk if rotation else None,
+        ),
+        start=start,
+        end=end,
+        allocation=allocation,
+        person=values.get("person"),
+    )
+    return context
 
 
 def staffing(request: HttpRequest) -> HttpResponse:
     """The staffing timeline: people by weeks, bars coloured by project, over-allocation
-    highlighted, placeholders as demand, and who rolls off soon. Filter by discipline."""
-    discipline = request.GET.get("discipline", "")
-    if discipline not in Discipline.values:
-        discipline = ""
-    try:
-        back = min(max(int(request.GET.get("back", 12)), 0), 52)
-        ahead = min(max(int(request.GET.get("ahead", 12)), 0), 52)
-    except ValueError:
-        back, ahead = 12, 12
+    highlighted, placeholders as demand, and who rolls off soon. Filter by discipline and
+    project; a week count out of range is an error on the filter, the default shows."""
+    form = StaffingFilterForm(request.GET)
+    back = form.value("back", DEFAULT_WEEKS)
+    ahead = form.value("ahead", DEFAULT_WEEKS)
     timeline = selectors.staffing_timeline(
-        weeks_back=back, weeks_ahead=ahead, discipline=discipline
+        weeks_back=back,
+        weeks_ahead=ahead,
+        discipline=form.value("discipline", ""),
+        project=form.value("project"),
     )
     return render(
         request,
@@ -325,11 +416,10 @@ def staffing(request: HttpRequest) -> HttpResponse:
         {
             "title": "Staffing",
             "timeline": timeline,
-            "disciplines": Discipline.choices,
-            "discipline": discipline,
+            "form": form,
             "back": back,
             "ahead": ahead,
-            "over": selectors.OVER_ALLOCATED,
+            "over": selectors.utilisation_ceiling(),
         },
     )
 

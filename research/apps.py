@@ -1,4 +1,8 @@
 from django.apps import AppConfig
+from django.utils import timezone
+
+# The project overview lists this many tasks (open first); the board tab lists them all.
+PROJECT_TASKS_SHOWN = 30
 
 
 class ResearchConfig(AppConfig):
@@ -11,6 +15,7 @@ class ResearchConfig(AppConfig):
         from core.registries import (
             register_gate,
             register_nav,
+            register_object_panel,
             register_panel,
             register_seed,
             register_tab,
@@ -43,8 +48,27 @@ class ResearchConfig(AppConfig):
                 # A viewer cannot propose: the panel does not invite them to.
                 "can_contribute": can_contribute(user),
                 "tasks": selectors.open_tasks_of(user),
+                "claimable": selectors.claimable_tasks_for(user),
+                "today": timezone.localdate(),
             },
             order=30,
+        )
+        register_nav(
+            label="My tasks", url_name="research:my-tasks", prefix="research:my-tasks", order=25
+        )
+        # The tasks of the project's promoted ideas on its overview (projects cannot import
+        # research, so the panel is registered from here).
+        register_object_panel(
+            key="tasks",
+            on="projects.project",
+            template="research/_project_tasks.html",
+            context=lambda project, user: {
+                "tasks": selectors.tasks_for_project(project)[:PROJECT_TASKS_SHOWN],
+                "released": project.phase in (Phase.RELEASED, Phase.MONITORING),
+                "limit": PROJECT_TASKS_SHOWN,
+                "today": timezone.localdate(),
+            },
+            order=20,
         )
 
     @staticmethod

@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 
 from accounts.forms import PersonChoiceField
 from accounts.selectors import active_people
+from core.forms import DateInput
 
 from .models import (
     GAIN_BAR_MAX,
@@ -220,6 +221,12 @@ class TaskForm(forms.Form):
     def __init__(self, *args, people: list[User] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].use_people(list(active_people()) if people is None else people)
+
+
+class IdeaTaskForm(TaskForm):
+    """Add one task on the idea page: with a due date (optional)."""
+
+    due_date = forms.DateField(required=False, widget=DateInput, label="Due date")
 
 
 class BaseTaskFormSet(forms.BaseFormSet):

@@ -283,8 +283,22 @@ class Reading(models.Model):
             raise ValidationError({"value": "Enter a finite number."})
 
 
+class TaskState(models.TextChoices):
+    """Where an engineering task stands; ``research.transitions.TASK_TRANSITIONS`` says which
+    moves are allowed."""
+
+    TODO = "todo", "To do"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+
+
 class Task(models.Model):
-    """An engineering task a promoted idea breaks down into."""
+    """An engineering task a promoted idea breaks down into, claimed and worked by engineers.
+
+    ``state`` is written only by ``services.task_update``; ``done`` is kept equal to
+    "``state`` is done" (a database constraint), for the readers that only ask whether a
+    task is finished.
+    """
 
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="tasks")
     title = models.CharField(max_length=200)
@@ -295,12 +309,32 @@ class Task(models.Model):
         on_delete=models.SET_NULL,
         related_name="research_tasks",
     )
+    state = models.CharField(max_length=16, choices=TaskState.choices, default=TaskState.TODO)
     done = models.BooleanField(default=False)
+    due_date = models.DateField(null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["idea_id", "position", "id"]
+        indexes = [models.Index(fields=["owner", "state"], name="task_owner_state")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=TaskState.values), name="task_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(done=True, state=TaskState.DONE)
+                | (models.Q(done=False) & ~models.Q(state=TaskState.DONE)),
+                name="task_done_matches_state",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        """A new task made with only one of ``done`` and ``state`` saying done is done (the
+        constraint keeps them equal; changes go through ``services.task_update``)."""
+        if self._state.adding and (self.done or self.state == TaskState.DONE):
+            self.done, self.state = True, TaskState.DONE
+        super().save(*args, **kwargs)

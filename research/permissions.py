@@ -17,6 +17,7 @@ MANAGE_BOARDS = "change boards and metrics"
 NOT_YOUR_IDEA = "Only the idea's owner or a manager may change it or record readings on it."
 ASSIGN_OTHERS = "Only managers may give an idea to someone else."
 NOT_YOUR_TASK = "Only the idea's owner, the task's owner or a manager may mark this task."
+CLAIM_TASKS = "claim tasks"
 TASK_OWNER_MARKS_ONLY = (
     "Only the idea's owner or a manager may rename a task or hand it to someone else; "
     "its owner may mark it done."
@@ -72,6 +73,17 @@ def require_mark_task(user: User | AnonymousUser, task, idea) -> None:
     require_contribute(user)
     if not can_mark_task(user, task, idea):
         raise PermissionDenied(NOT_YOUR_TASK)
+
+
+def can_claim_task(user: User | AnonymousUser, task) -> bool:
+    """Members take an unassigned task that is not done ("assign to me")."""
+    return can_contribute(user) and task.owner_id is None and not task.done
+
+
+def require_claim_task(user: User | AnonymousUser) -> None:
+    """Members claim tasks; whether this one is still free is the service's (a lost race is
+    a conflict, not a permission)."""
+    require_role(user, Role.MEMBER, CLAIM_TASKS)
 
 
 def require_edit_task(user: User | AnonymousUser, task, idea) -> None:

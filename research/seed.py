@@ -438,4 +438,24 @@ def seed(*, stdout) -> None:
             if idea_title == TRAINING_RUN_IDEA:
                 _training_run(idea, metrics[1][0], quality, rng, now)
             created += 1
+        _seed_task_work(board, manager)
     stdout.write(f"Research demo data ready ({counted(created, 'idea')} created).")
+
+
+def _seed_task_work(board: Board, manager) -> None:
+    """My tasks in the demo: of each promoted idea's tasks, the first is in progress and due
+    in five days, the second overdue, and the last left unassigned for someone to claim."""
+    today = timezone.localdate()
+    for idea in board.ideas.filter(status=Status.PROMOTED):
+        tasks = list(idea.tasks.order_by("position", "id"))
+        if tasks:
+            services.task_update(
+                task=tasks[0],
+                actor=manager,
+                state="in_progress",
+                due_date=today + timedelta(days=5),
+            )
+        if len(tasks) > 2:
+            services.task_update(task=tasks[1], actor=manager, due_date=today - timedelta(days=2))
+        if len(tasks) > 1:
+            services.task_update(task=tasks[-1], actor=manager, owner=None)

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from projects.models import Project
+from projects.selectors import person_projects_q
 
 from .models import (
     ACTIVE_STATUSES,
@@ -352,12 +353,8 @@ def board_best_gain(board: Board) -> float | None:
 
 
 def tasks_for_project(project: Project) -> QuerySet:
-    """Engineering tasks of the project's promoted ideas (for the project page)."""
-    return (
-        Task.objects.filter(idea__board__project=project)
-        .select_related("idea", "owner")
-        .order_by("done", "idea_id", "position", "id")
-    )
+    """Engineering tasks of the project's promoted ideas (for the project pages)."""
+    return task_rows().filter(idea__board__project=project)
 
 
 def board_list() -> QuerySet[Board]:
@@ -589,11 +586,25 @@ def ideas_owned_by(user, *, limit: int = 10) -> QuerySet[Idea]:
 
 
 def open_tasks_of(user, *, limit: int = 10) -> QuerySet[Task]:
-    """Engineering tasks assigned to the person and not done yet."""
-    return (
-        Task.objects.filter(owner=user, done=False)
-        .select_related("idea__board__project")
-        .order_by("idea_id", "position", "id")[:limit]
+    """Engineering tasks assigned to the person and not done yet, soonest due first."""
+    return task_rows().filter(owner=user, done=False)[:limit]
+
+
+def claimable_tasks_for(user, *, limit: int = 10) -> QuerySet[Task]:
+    """Unassigned open tasks on the person's projects (rotations, memberships, managed):
+    what they could claim from the dashboard."""
+    projects = Project.objects.filter(person_projects_q(user)).values("pk")
+    return task_rows().filter(idea__board__project__in=projects, owner__isnull=True, done=False)[
+        :limit
+    ]
+
+
+def task_rows() -> QuerySet[Task]:
+    """Tasks with their idea, board, project and owner joined, for task lists (My tasks,
+    the dashboard, the project page): open before done, soonest due first, then in each
+    idea's order."""
+    return Task.objects.select_related("idea__board__project", "owner__profile").order_by(
+        "done", F("due_date").asc(nulls_last=True), "idea_id", "position", "id"
     )
 
 

@@ -1,6 +1,7 @@
-"""Allowed idea status transitions: plain data, read by the service, the UI and the API."""
+"""Allowed idea status and task state transitions: plain data, read by the services, the UI
+and the API."""
 
-from .models import Status
+from .models import Status, TaskState
 
 IDEA_TRANSITIONS: dict[str, frozenset[str]] = {
     Status.PROPOSED: frozenset({Status.EXPLORING, Status.DROPPED}),
@@ -29,3 +30,17 @@ def move_choices(current: str) -> list[str]:
     allowed = allowed_statuses(current)
     forward = [s for s in allowed if s != Status.DROPPED and Status.values.index(s) > here]
     return forward + [s for s in allowed if s not in forward]
+
+
+# Any state may move to any other: a done task can be reopened, started work put back.
+TASK_TRANSITIONS: dict[str, frozenset[str]] = {
+    TaskState.TODO: frozenset({TaskState.IN_PROGRESS, TaskState.DONE}),
+    TaskState.IN_PROGRESS: frozenset({TaskState.TODO, TaskState.DONE}),
+    TaskState.DONE: frozenset({TaskState.TODO, TaskState.IN_PROGRESS}),
+}
+
+
+def allowed_task_states(current: str) -> list[str]:
+    """The states a task in ``current`` may move to, in the order of ``TaskState``."""
+    allowed = TASK_TRANSITIONS.get(current, frozenset())
+    return [state for state in TaskState.values if state in allowed]

@@ -144,7 +144,7 @@ class RotationViewSet(ServiceViewSet):
         services.rotation_delete(rotation=rotation, actor=self.request.user)
 
     def _out(self, obj) -> dict:
-        warnings = selectors.rotation_warnings(obj)
+        warnings = services.rotation_warnings(obj)
         return RotationSerializer(obj, context={"warnings": {obj.pk: warnings}}).data
 
 

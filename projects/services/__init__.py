@@ -13,9 +13,12 @@ from .phases import (
 )
 from .rotations import (
     ROTATION_EDITABLE_FIELDS,
+    check_rotation_project,
+    default_planned_end,
     rotation_create,
     rotation_delete,
     rotation_update,
+    rotation_warnings,
     takeaway_request_send,
 )
 from .takeaways import TAKEAWAY_EDITABLE_FIELDS, takeaway_create, takeaway_delete, takeaway_update
@@ -33,6 +36,8 @@ __all__ = [
     "ROTATION_EDITABLE_FIELDS",
     "TAKEAWAY_EDITABLE_FIELDS",
     "TARGET_EDITABLE_FIELDS",
+    "check_rotation_project",
+    "default_planned_end",
     "gate_needs_a_target",
     "project_change_phase",
     "project_create",
@@ -40,6 +45,7 @@ __all__ = [
     "rotation_create",
     "rotation_delete",
     "rotation_update",
+    "rotation_warnings",
     "takeaway_create",
     "takeaway_delete",
     "takeaway_request_send",

@@ -11,6 +11,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from accounts.models import person_label
 from activity.models import EventType
@@ -24,8 +26,15 @@ from core.services import (
     save_changed,
 )
 
-from ..models import MAX_ALLOCATION, Project, Rotation, TakeawayRequest
+from ..models import MAX_ALLOCATION, Phase, Project, Rotation, TakeawayRequest
 from ..permissions import require_plan_rotations
+from ..selectors import (
+    ROLLING_OFF_DAYS,
+    ends_soon,
+    person_weekly_load,
+    utilisation_ceiling,
+    weeks_covering,
+)
 
 ROTATION_EDITABLE_FIELDS = ("person", "role", "start", "planned_end", "actual_end", "allocation")
 ROTATION_DATE_FIELDS = ("start", "planned_end", "actual_end")
@@ -66,6 +75,66 @@ def _check_no_overlap(rotation: Rotation) -> None:
         )
 
 
+def default_planned_end(
+    project: Project | None, start: datetime.date | None, planned_end: datetime.date | None
+) -> datetime.date | None:
+    """A rotation without a planned end runs to the project's target release (when that is
+    not before its start)."""
+    release = project.target_release if project is not None else None
+    if planned_end is None and release and start and release >= start:
+        return release
+    return planned_end
+
+
+def check_rotation_project(project: Project) -> None:
+    """Refuse planning on an archived project (released ones only warn: see
+    :func:`rotation_warnings`)."""
+    if project.phase == Phase.ARCHIVED:
+        raise ValidationError(
+            {"project": f"{project.name} is archived: it takes no new or changed rotations."}
+        )
+
+
+def _weeks_word(count: int) -> str:
+    return "week" if count == 1 else "weeks"
+
+
+def rotation_warnings(rotation: Rotation, *, today: datetime.date | None = None) -> list[str]:
+    """Warnings (not errors) for a rotation, saved or only proposed (the rotation form asks
+    before saving): the person goes over the utilisation ceiling in a week it covers, the
+    project is already released, or it ends within 14 days.
+
+    The one definition of over-allocation: the person's other rotations (summed in the
+    database, one query) plus this one's allocation, above ``STAFFING_UTILISATION_CEILING``.
+    """
+    today = today or timezone.localdate()
+    warnings: list[str] = []
+    end = rotation.actual_end or rotation.planned_end
+    project = rotation.project if rotation.project_id else None
+    if project is not None and project.phase in (Phase.RELEASED, Phase.MONITORING):
+        warnings.append(
+            f"{project.name} is already released ({project.get_phase_display()}): "
+            "rotations on it ended with the release."
+        )
+    if rotation.person_id is not None and rotation.start is not None:
+        ceiling = utilisation_ceiling()
+        weeks = weeks_covering(rotation.start, end, today=today)
+        others = person_weekly_load(rotation.person_id, weeks, exclude=rotation.pk)
+        totals = [other + (rotation.allocation or 0) for other in others]
+        over = [week for week, total in zip(weeks, totals, strict=True) if total > ceiling]
+        if over:
+            warnings.append(
+                f"{person_label(rotation.person)} is allocated "
+                f"over {ceiling} % (up to {max(totals)} %) in {len(over)} "
+                f"{_weeks_word(len(over))}, from the week of {date_format(over[0], 'j M Y')}."
+            )
+    if ends_soon(end, today):
+        warnings.append(
+            f"This rotation ends within {ROLLING_OFF_DAYS} days ({date_format(end, 'j M Y')})."
+        )
+    return warnings
+
+
 def _check_person(person: User | None) -> None:
     if person is not None and not person.is_active:
         raise ValidationError({"person": "This person is not active."})
@@ -91,9 +160,9 @@ def rotation_create(
     start). ``actual_end`` records a rotation that already ended.
     """
     require_plan_rotations(actor)
+    check_rotation_project(project)
     _check_person(person)
-    if planned_end is None and project.target_release and start and project.target_release >= start:
-        planned_end = project.target_release
+    planned_end = default_planned_end(project, start, planned_end)
     rotation = Rotation(
         project=project,
         person=person,
@@ -133,6 +202,7 @@ def rotation_update(*, rotation: Rotation, actor: User, **changes: Any) -> Rotat
     require_plan_rotations(actor)
     refuse_unknown_fields(changes, ROTATION_EDITABLE_FIELDS)
     rotation = Rotation.objects.select_for_update().get(pk=rotation.pk)
+    check_rotation_project(rotation.project)
     was_placeholder = rotation.person_id is None
     if "role" in changes:
         changes["role"] = (changes["role"] or "").strip()

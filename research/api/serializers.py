@@ -28,6 +28,7 @@ from ..models import (
     Reading,
     Status,
     Task,
+    TaskState,
 )
 from ..series import DEFAULT_POINTS, MAX_POINTS, MIN_POINTS
 from ..services.readings import MAX_BULK_READINGS, MAX_ID, MAX_STEP, MIN_STEP
@@ -171,15 +172,31 @@ class TaskSerializer(StrictModelInput):
 
     class Meta:
         model = Task
-        fields = ["id", "idea", "title", "owner", "done", "position", "created_at"]
-        read_only_fields = ["id", "position", "created_at"]
+        fields = [
+            "id",
+            "idea",
+            "title",
+            "owner",
+            "state",
+            "done",
+            "due_date",
+            "position",
+            "created_at",
+        ]
+        # ``done`` on a create is parsed (so a wrong type is a 400) and ignored: a new task is
+        # to do; states move with an update.
+        read_only_fields = ["id", "state", "position", "created_at"]
         extra_kwargs = {"owner": {"queryset": active_people()}}
 
 
 class TaskUpdateSerializer(StrictInput):
+    """``state`` moves the task (to do, in progress, done); ``done`` is the short form."""
+
     title = serializers.CharField(max_length=200, required=False)
     owner = serializers.PrimaryKeyRelatedField(queryset=active_people(), required=False)
+    state = serializers.ChoiceField(choices=TaskState.choices, required=False)
     done = serializers.BooleanField(required=False)
+    due_date = serializers.DateField(required=False, allow_null=True)
 
 
 class IdeaSerializer(serializers.ModelSerializer):

@@ -505,3 +505,19 @@ class TaskViewSet(_Writes):
         serializer.is_valid(raise_exception=True)
         task = services.task_update(task=task, actor=request.user, **serializer.validated_data)
         return Response(s.TaskSerializer(task).data)
+
+    @extend_schema(
+        parameters=[*ID],
+        summary="Claim an unassigned task (assign it to me)",
+        request=None,
+        responses={
+            200: s.TaskSerializer,
+            **ERRORS,
+            **READ_ERRORS,
+            409: OpenApiResponse(ErrorSerializer, description="Someone else claimed it first."),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def claim(self, request: Request, pk=None) -> Response:
+        task = services.task_claim(task=self.get_object(), actor=request.user)
+        return Response(s.TaskSerializer(task).data)

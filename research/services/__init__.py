@@ -33,7 +33,7 @@ from .readings import (
     readings_ingest,
     readings_problems,
 )
-from .tasks import TASK_EDITABLE_FIELDS, task_create, task_update
+from .tasks import TASK_EDITABLE_FIELDS, task_claim, task_create, task_update
 
 __all__ = [
     "BOARD_EDITABLE_FIELDS",
@@ -60,6 +60,7 @@ __all__ = [
     "reading_delete",
     "readings_ingest",
     "readings_problems",
+    "task_claim",
     "task_create",
     "task_update",
 ]

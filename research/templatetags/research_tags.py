@@ -68,3 +68,39 @@ def gain_meter(progress, gain_bar: float) -> str:
         "clears the" if cleared else "is below the",
         f"{gain_bar:g}",
     )
+
+
+@register.filter
+def task_moves(task) -> list[tuple[str, str]]:
+    """``(state, button text)`` for each state the task may move to (the transition table)."""
+    from ..models import TaskState
+    from ..transitions import allowed_task_states
+
+    return [
+        (state, f"Mark {TaskState(state).label.lower()}")
+        for state in allowed_task_states(task.state)
+    ]
+
+
+@register.filter
+def can_mark(user, task) -> bool:
+    """The person may move this task between states (the rule the service checks)."""
+    from ..permissions import can_mark_task
+
+    return can_mark_task(user, task, task.idea)
+
+
+@register.filter
+def can_claim(user, task) -> bool:
+    """The person may claim this task: a member, and the task is free and open."""
+    from ..permissions import can_claim_task
+
+    return can_claim_task(user, task)
+
+
+@register.filter
+def project_released(task) -> bool:
+    """The task's project is already released (released or monitoring)."""
+    from projects.models import Phase
+
+    return task.idea.board.project.phase in (Phase.RELEASED, Phase.MONITORING)

@@ -19,7 +19,7 @@ from .boards import (
 from .compare import board_compare
 from .ideas import idea_detail, idea_edit, idea_move, idea_promote, idea_reorder
 from .readings import board_readings_import, idea_reading_create, reading_delete
-from .tasks import idea_task_create, task_toggle
+from .tasks import idea_task_create, my_tasks, task_claim, task_state, task_toggle
 
 __all__ = [
     "board_compare",
@@ -37,7 +37,10 @@ __all__ = [
     "idea_reorder",
     "idea_task_create",
     "metric_edit",
+    "my_tasks",
     "project_boards",
     "reading_delete",
+    "task_claim",
+    "task_state",
     "task_toggle",
 ]

@@ -15,12 +15,12 @@ from core.forms import submit_form
 from .. import selectors, series, services
 from ..forms import (
     IdeaForm,
+    IdeaTaskForm,
     MoveForm,
     PromoteConfirmForm,
     PromoteFormSet,
     ReadingFilterForm,
     ReadingForm,
-    TaskForm,
 )
 from ..models import Status
 from ..permissions import can_edit_idea, can_manage_boards, can_mark_task, require_edit_idea
@@ -83,7 +83,7 @@ def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reading_form": ReadingForm(metrics=selectors.board_metrics(idea.board))
             if can_edit
             else None,
-            "task_form": TaskForm() if can_edit else None,
+            "task_form": IdeaTaskForm() if can_edit else None,
         },
     )
 

@@ -1,13 +1,21 @@
-"""Engineering tasks from the idea page: add one, mark one done or not done."""
+"""Engineering tasks: add one on the idea page, mark one done or not done, My tasks, claim
+one ("assign to me") and move one between states from the list and the dashboard."""
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.exceptions import Conflict
 from core.forms import submit_form
 
 from .. import selectors, services
-from ..forms import TaskForm
+from ..filters import ME, OPEN, MyTasksFilter
+from ..forms import IdeaTaskForm
 from ..permissions import require_edit_idea
 from ._common import safe_next
 
@@ -16,7 +24,7 @@ from ._common import safe_next
 def idea_task_create(request: HttpRequest, pk: int) -> HttpResponse:
     idea = get_object_or_404(selectors.idea_with_board(), pk=pk)
     require_edit_idea(request.user, idea)
-    form = TaskForm(request.POST)
+    form = IdeaTaskForm(request.POST)
     if submit_form(form, services.task_create, idea=idea, actor=request.user):
         return redirect(f"{idea.get_absolute_url()}#tasks")
     return render(
@@ -34,3 +42,54 @@ def task_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     # its opposite would lose one of two quick clicks.
     services.task_update(task=task, actor=request.user, toggle=True)
     return redirect(safe_next(request, f"{task.idea.get_absolute_url()}#tasks"))
+
+
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    """My tasks: by default the person's open tasks, soonest due first; the filters show
+    the unassigned ones to claim, other states and projects. One filter for this page and
+    the API list (``TaskFilter``)."""
+    data = request.GET if request.GET else {"assignee": ME, "state": OPEN}
+    filterset = MyTasksFilter(data, queryset=selectors.task_rows(), request=request)
+    rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "research/my_tasks.html",
+        {
+            "title": "My tasks",
+            "filter": filterset,
+            "page": page,
+            "today": timezone.localdate(),
+            "next": request.get_full_path(),
+        },
+    )
+
+
+@require_POST
+def task_claim(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Assign to me": the claim service decides; someone faster gets their name shown."""
+    task = get_object_or_404(selectors.task_detail(), pk=pk)
+    try:
+        claimed = services.task_claim(task=task, actor=request.user)
+    except Conflict as conflict:
+        messages.error(request, str(conflict))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"“{claimed.title}” is yours.")
+    return redirect(safe_next(request, reverse("research:my-tasks")))
+
+
+@require_POST
+def task_state(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a task to the state of the button pressed (to do, in progress, done)."""
+    task = get_object_or_404(selectors.task_detail(), pk=pk)
+    try:
+        moved = services.task_update(
+            task=task, actor=request.user, state=request.POST.get("state", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"“{moved.title}” is {moved.get_state_display().lower()}.")
+    return redirect(safe_next(request, reverse("research:my-tasks")))

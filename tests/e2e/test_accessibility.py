@@ -50,7 +50,13 @@ PAGES = {
     "rotation-form": MainPage(
         "maya", lambda ws: f"/projects/rotations/new/?project={ws.project.slug}", "rotation"
     ),
+    "rotation-edit": MainPage(
+        "maya",
+        lambda ws: f"/projects/rotations/{ws.project.rotations.filter(person=ws.sam).get().pk}/",
+        "Edit rotation",
+    ),
     "staffing": MainPage("maya", lambda ws: "/projects/staffing/", "Staffing"),
+    "my-tasks": MainPage("eli", lambda ws: "/research/tasks/", "My tasks"),
     "takeaways": MainPage("sam", lambda ws: "/projects/takeaways/", "Takeaways"),
     "takeaway-form": MainPage("sam", lambda ws: "/projects/takeaways/new/", "takeaway"),
     "board-list": MainPage(

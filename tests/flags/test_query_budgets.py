@@ -93,7 +93,7 @@ def test_engineer_dashboard_with_flags(client, size, django_assert_num_queries):
     client.force_login(engineer)
     client.get(reverse("dashboard"))  # warm per-process caches
     # the dashboard budget of tests/projects for a member: no manager's data-gap queue, but
-    # their own open requests
-    with django_assert_num_queries(13):
+    # their own open requests; + the research panel's tasks to claim on their projects
+    with django_assert_num_queries(14):
         page = client.get(reverse("dashboard")).content.decode()
     assert page.count('href="/flags/') >= 10

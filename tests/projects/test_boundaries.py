@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import person_label
-from projects import selectors
+from projects import selectors, services
 from tests.factories import ProjectFactory, RotationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def test_over_allocation_warns_above_100_not_at_100(second, warns):
         start=MONDAY,
         planned_end=MONDAY + datetime.timedelta(days=6),
     )
-    warnings = selectors.rotation_warnings(rotation, today=LONG_BEFORE)
+    warnings = services.rotation_warnings(rotation, today=LONG_BEFORE)
     if warns:
         assert warnings == [
             "Ada Lovelace is allocated over 100 % (up to 101 %) in 1 week, "
@@ -80,8 +80,9 @@ def test_over_allocation_boundary_through_the_api_warnings(api_as, manager, seco
         assert warnings == []
 
 
-def test_the_threshold_is_100():
-    assert selectors.OVER_ALLOCATED == 100
+def test_the_threshold_is_100_by_default(settings):
+    assert settings.STAFFING_UTILISATION_CEILING == 100
+    assert selectors.utilisation_ceiling() == 100
     assert selectors.ROLLING_OFF_DAYS == 14
 
 
@@ -130,7 +131,7 @@ def test_rolling_off_warning_is_within_14_days_inclusive(ends_in, warns):
     rotation = RotationFactory(
         allocation=50, start=today - datetime.timedelta(days=30), planned_end=end
     )
-    warnings = selectors.rotation_warnings(rotation, today=today)
+    warnings = services.rotation_warnings(rotation, today=today)
     expected = [f"This rotation ends within 14 days ({end.day} {end:%b %Y})."] if warns else []
     assert warnings == expected
 

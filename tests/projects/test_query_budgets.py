@@ -235,12 +235,13 @@ PAGES = {
     "project-team": (_page_team, 7),  # + project, rotations, team
     "project-timeline": (_page_timeline, 7),  # + project, count, events
     "takeaway-list": (_page_takeaways, 7),  # + count, takeaways, projects and people to filter
-    "staffing": (_page_staffing, 7),  # + people with weekly sums, rotations, placeholders,
-    # rolling off
-    "dashboard": (_page_dashboard, 16),  # + takeaways due, my projects, my rotations,
-    # rolling off, unfilled, the research panel: my ideas, my tasks, the data-gaps panel of a
-    # manager (who triages): assigned to me, untriaged, overdue, my open requests, and the
-    # flags panel: flags I own, unacknowledged flags on my projects
+    "staffing": (_page_staffing, 8),  # + people with weekly sums, rotations, placeholders,
+    # rolling off, and the projects of the project filter
+    "dashboard": (_page_dashboard, 17),  # + takeaways due, my projects, my rotations,
+    # rolling off, unfilled, the research panel: my ideas, my tasks, tasks to claim on my
+    # projects, the data-gaps panel of a manager (who triages): assigned to me, untriaged,
+    # overdue, my open requests, and the flags panel: flags I own, unacknowledged flags on
+    # my projects
     "api-tokens": (_page_tokens, 4),  # + the tokens
 }
 

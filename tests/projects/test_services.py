@@ -385,7 +385,7 @@ def test_over_allocation_and_rolling_off_are_warnings(manager):
         planned_end=days(10),
         allocation=50,
     )
-    warnings = selectors.rotation_warnings(rotation)
+    warnings = services.rotation_warnings(rotation)
     assert any("over 100 %" in w for w in warnings)
     assert any("within 14 days" in w for w in warnings)
     assert list(selectors.rotations_rolling_off()) == [rotation]
@@ -562,9 +562,9 @@ def test_rotation_warnings_do_not_overflow_at_the_end_of_the_calendar():
     rotation = RotationFactory.build(
         person=UserFactory(), start=datetime.date(9999, 12, 30), planned_end=None
     )
-    assert selectors.rotation_warnings(rotation, today=TODAY) == []
+    assert services.rotation_warnings(rotation, today=TODAY) == []
     rotation.planned_end = datetime.date(9999, 12, 31)
-    assert selectors.rotation_warnings(rotation, today=TODAY) == []
+    assert services.rotation_warnings(rotation, today=TODAY) == []
 
 
 def test_rotation_create_records_an_actual_end_on_or_after_the_start(manager):

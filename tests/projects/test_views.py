@@ -422,16 +422,16 @@ def _workspace(n: int) -> Project:
 # Project pages: + 1 for the badges of the slices that mark projects (open flags).
 PAGE_BUDGETS = {
     "project-list": 7,
-    "project-detail": 7,
+    "project-detail": 8,  # + the research panel: tasks of the project's promoted ideas
     "project-team": 7,
     "project-timeline": 7,
     "project-takeaways": 7,
-    "staffing": 7,
+    "staffing": 8,  # + the projects of the project filter
     "takeaway-list": 7,
     # + the research panel: my ideas, my open tasks; the data-gaps panel of a manager (who
     # triages): assigned to me, untriaged, overdue, my open requests; the flags panel: flags
-    # I own, unacknowledged flags on my projects
-    "dashboard": 16,
+    # I own, unacknowledged flags on my projects; + the research panel's tasks to claim
+    "dashboard": 17,
 }
 
 

@@ -14,8 +14,8 @@ from tests.factories import BoardFactory, IdeaFactory, MetricFactory, ProjectFac
 pytestmark = pytest.mark.django_db
 
 SIZES = [5, 50]
-DASHBOARD_QUERIES = 13  # + the data-gaps panel (my open requests) and the flags panel
-# (flags I own, unacknowledged flags on my projects)
+DASHBOARD_QUERIES = 14  # + the data-gaps panel (my open requests) and the flags panel
+# (flags I own, unacknowledged flags on my projects), and the tasks to claim on my projects
 
 
 def _boards(n: int) -> None:

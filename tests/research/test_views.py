@@ -449,7 +449,9 @@ def test_dashboard_shows_my_ideas_and_my_open_tasks(client, member):
     IdeaFactory(owner=member, title="Old hunch", status="dropped", dropped_reason="No signal.")
     promoted = IdeaFactory(status="promoted", title="Churn scorer")
     Task.objects.create(idea=promoted, title="Build the scoring job", owner=member, position=0)
-    Task.objects.create(idea=promoted, title="Already shipped", owner=member, done=True)
+    Task.objects.create(
+        idea=promoted, title="Already shipped", owner=member, done=True, state="done"
+    )
     client.force_login(member)
     page = client.get(reverse("dashboard")).content.decode()
     assert mine.title in page and "Old hunch" not in page
