@@ -9,6 +9,7 @@ from accounts.filters import PersonChoiceFilter
 from accounts.filters import people as _people
 from accounts.models import Discipline
 from core.filters import BoundedDateFilter, IdChoiceFilter, StrictBooleanFilter
+from core.registries import project_counts
 from core.services import normalise_tags
 
 from .models import Health, Phase, Project, Rotation, Takeaway, Target, TargetKind
@@ -89,3 +90,59 @@ class TakeawayFilter(django_filters.FilterSet):
     def filter_tag(self, queryset, name, value):
         tag = normalise_tags(value)
         return queryset.filter(tags__contains=tag) if tag else queryset
+
+
+def _has_open_choices() -> list[tuple[str, str]]:
+    return [(count.key, count.label) for count in project_counts()]
+
+
+class PortfolioFilter(django_filters.FilterSet):
+    """The portfolio's rows (``portfolio.portfolio_list``) by phase, health, product manager,
+    "mine", overdue, and an open count of another app (open flags, open data gaps). Archived
+    projects are left out unless the phase filter asks for them."""
+
+    q = django_filters.CharFilter(method="filter_q", label="Name contains")
+    phase = django_filters.ChoiceFilter(choices=Phase.choices, empty_label="Any active phase")
+    health = django_filters.ChoiceFilter(choices=Health.choices, empty_label="Any health")
+    pm = PersonChoiceFilter(
+        queryset=_people,
+        field_name="product_manager",
+        label="Product manager",
+        empty_label="Anyone",
+    )
+    mine = StrictBooleanFilter(method="filter_mine", label="Only my projects")
+    overdue = StrictBooleanFilter(field_name="is_overdue", label="Target release overdue")
+    has_open = django_filters.ChoiceFilter(
+        choices=_has_open_choices, method="filter_has_open", label="Has", empty_label="Anything"
+    )
+
+    class Meta:
+        model = Project
+        fields = ["q", "phase", "health", "pm", "mine", "overdue", "has_open"]
+
+    def __init__(self, data=None, *args, **kwargs):
+        # Always bound, so the default (no archived projects) applies to a bare page too.
+        super().__init__(data if data is not None else {}, *args, **kwargs)
+
+    def filter_queryset(self, queryset):
+        if not self.form.cleaned_data.get("phase"):
+            queryset = queryset.exclude(phase=Phase.ARCHIVED)
+        return super().filter_queryset(queryset)
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(name__icontains=value) if value else queryset
+
+    def filter_mine(self, queryset, name, value):
+        """Projects the reader is on (rotation, membership or product manager); ``false``
+        lists the others."""
+        if value is None or self.request is None:
+            return queryset
+        mine = person_projects_q(self.request.user)
+        return queryset.filter(mine) if value else queryset.exclude(mine)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def filter_has_open(self, queryset, name, value):
+        for count in project_counts():
+            if count.key == value:
+                return queryset.filter(**{f"{count.field}__gt": 0})
+        return queryset

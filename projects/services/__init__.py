@@ -4,9 +4,13 @@ A package by topic; everything is re-exported so callers import from ``projects.
 """
 
 from .phases import (
+    FUTURE_PLACEHOLDER_CHOICES,
+    PLACEHOLDERS_CANCEL,
+    PLACEHOLDERS_KEEP,
     PROJECT_EDITABLE_FIELDS,
     RESERVED_SLUGS,
     gate_needs_a_target,
+    gate_needs_a_target_many,
     project_change_phase,
     project_create,
     project_update,
@@ -28,12 +32,16 @@ from .targets import (
 )
 
 __all__ = [
+    "FUTURE_PLACEHOLDER_CHOICES",
+    "PLACEHOLDERS_CANCEL",
+    "PLACEHOLDERS_KEEP",
     "PROJECT_EDITABLE_FIELDS",
     "RESERVED_SLUGS",
     "ROTATION_EDITABLE_FIELDS",
     "TAKEAWAY_EDITABLE_FIELDS",
     "TARGET_EDITABLE_FIELDS",
     "gate_needs_a_target",
+    "gate_needs_a_target_many",
     "project_change_phase",
     "project_create",
     "project_update",
