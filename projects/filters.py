@@ -1,6 +1,7 @@
 """FilterSets shared by the HTML lists and the API lists (one definition of each filter)."""
 
 import django_filters
+from django import forms
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -110,8 +111,18 @@ class PortfolioFilter(django_filters.FilterSet):
         label="Product manager",
         empty_label="Anyone",
     )
-    mine = StrictBooleanFilter(method="filter_mine", label="Only my projects")
-    overdue = StrictBooleanFilter(field_name="is_overdue", label="Target release overdue")
+    mine = StrictBooleanFilter(
+        method="filter_mine",
+        label="Whose",
+        widget=forms.Select(
+            choices=[("", "Everyone's"), ("true", "Only mine"), ("false", "Not mine")]
+        ),
+    )
+    overdue = StrictBooleanFilter(
+        field_name="is_overdue",
+        label="Target release",
+        widget=forms.Select(choices=[("", "Any"), ("true", "Overdue"), ("false", "Not overdue")]),
+    )
     has_open = django_filters.ChoiceFilter(
         choices=_has_open_choices, method="filter_has_open", label="Has", empty_label="Anything"
     )

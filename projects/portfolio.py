@@ -199,7 +199,8 @@ def _roadmap_row(project, first, last, span, today) -> dict:
     local = timezone.localtime
     moves = [(local(change.created_at).date(), change.to_phase) for change in project.history]
     phase = project.history[0].from_phase if project.history else project.phase
-    start = local(project.created_at).date()
+    # A history may be dated before the row (imported or seeded): start at the earlier one.
+    start = min([local(project.created_at).date(), *[moved_on for moved_on, _ in moves[:1]]])
     periods = []
     for moved_on, to_phase in moves:
         periods.append((phase, start, moved_on))
@@ -208,7 +209,7 @@ def _roadmap_row(project, first, last, span, today) -> dict:
     segments = []
     for phase, begin, end in periods:
         shown_end = end or today
-        if shown_end < first or begin > last:
+        if shown_end < first or begin > last or (end is not None and end <= begin):
             continue
         left = _percent(begin, first, span)
         right = _percent(min(shown_end, last) + datetime.timedelta(days=1), first, span)

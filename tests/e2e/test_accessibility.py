@@ -51,6 +51,8 @@ PAGES = {
         "maya", lambda ws: f"/projects/rotations/new/?project={ws.project.slug}", "rotation"
     ),
     "staffing": MainPage("maya", lambda ws: "/projects/staffing/", "Staffing"),
+    "portfolio": MainPage("maya", lambda ws: "/projects/portfolio/", "Portfolio"),
+    "roadmap": MainPage("maya", lambda ws: "/projects/portfolio/roadmap/", "Roadmap"),
     "takeaways": MainPage("sam", lambda ws: "/projects/takeaways/", "Takeaways"),
     "takeaway-form": MainPage("sam", lambda ws: "/projects/takeaways/new/", "takeaway"),
     "board-list": MainPage(
