@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 from django.db.models import QuerySet
+from django.utils.choices import BaseChoiceIterator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -93,8 +94,12 @@ class TakeawayFilter(django_filters.FilterSet):
         return queryset.filter(tags__contains=tag) if tag else queryset
 
 
-def _has_open_choices() -> list[tuple[str, str]]:
-    return [(count.key, count.label) for count in project_counts()]
+class _HasOpenChoices(BaseChoiceIterator):
+    """The registered project counts, read when the choices are (after every app is ready);
+    not a callable, so the API schema lists them as the parameter's enum."""
+
+    def __iter__(self):
+        return iter([(count.key, count.label) for count in project_counts()])
 
 
 class PortfolioFilter(django_filters.FilterSet):
@@ -124,7 +129,7 @@ class PortfolioFilter(django_filters.FilterSet):
         widget=forms.Select(choices=[("", "Any"), ("true", "Overdue"), ("false", "Not overdue")]),
     )
     has_open = django_filters.ChoiceFilter(
-        choices=_has_open_choices, method="filter_has_open", label="Has", empty_label="Anything"
+        choices=_HasOpenChoices(), method="filter_has_open", label="Has", empty_label="Anything"
     )
 
     class Meta:
@@ -151,7 +156,6 @@ class PortfolioFilter(django_filters.FilterSet):
         mine = person_projects_q(self.request.user)
         return queryset.filter(mine) if value else queryset.exclude(mine)
 
-    @extend_schema_field(OpenApiTypes.STR)
     def filter_has_open(self, queryset, name, value):
         for count in project_counts():
             if count.key == value:

@@ -215,3 +215,22 @@ def test_api_query_budget(api_as, member, django_assert_num_queries, size):
         response = api.get("/api/v1/portfolio/", {"page_size": 100})
     assert response.status_code == 200
     assert sorted(row["name"] for row in response.json()["results"]) == sorted(names)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_release_questions_cost_two_fixed_queries_on_the_project_page(
+    client, manager, django_assert_num_queries, size
+):
+    """A project in implementation (releasing is a move): the page's 7 (see the projects
+    page budgets) + the suggestion's open counts + the future placeholders' count."""
+    project = ProjectFactory(phase=Phase.IMPLEMENTATION, target_release=_days(-1))
+    for i in range(size):
+        RotationFactory(project=project, person=None, role=f"Later {i}", start=_days(1 + i))
+        FlagFactory(project=project)
+        DataGapFactory(project=project)
+    client.force_login(manager)
+    with django_assert_num_queries(9):
+        response = client.get(project.get_absolute_url())
+    html = response.content.decode()
+    assert f"On release, {size} placeholders start later" in html
+    assert f"{size} open flags; {size} open data gaps" in html
