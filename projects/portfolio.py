@@ -24,6 +24,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
@@ -100,8 +101,6 @@ def portfolio_rows(projects, *, today: datetime.date | None = None) -> list[Proj
     """Finish a page of :func:`portfolio_list` rows: each gets ``next_phase`` (or ``None``),
     ``failing_gates`` (the problems of moving there, one batched check per gate),
     ``counts`` (:class:`CountCell`, only the non-zero ones) and ``last_activity_text``."""
-    from django.urls import reverse
-
     projects = list(projects)
     registered = project_counts()
     problems = gate_problems_many((project, NEXT_PHASE.get(project.phase)) for project in projects)
