@@ -12,6 +12,7 @@ so ``ready()`` may run twice. ``core`` knows no app: it stores callables and nam
 * panels on an object's page (:func:`register_object_panel`, :func:`object_panels`)
 * badges on cards and rows (:func:`register_badges`, :func:`badges_for`)
 * header search providers (:func:`register_search`, :func:`search_providers`)
+* counts on the portfolio's project rows (:func:`register_project_count`, :func:`project_counts`)
 """
 
 from collections.abc import Callable, Iterable
@@ -90,6 +91,8 @@ def dashboard_panels(user) -> list[dict]:
 # --- phase gates -------------------------------------------------------------------------
 
 Gate = Callable[[Any, str], list[str]]  # (project, to_phase) -> problems; none means open
+# (projects, to_phase) -> {pk: problems}: the same check for a whole list, in fixed queries.
+BatchGate = Callable[[list, str], dict[int, list[str]]]
 
 
 @dataclass(frozen=True)
@@ -97,19 +100,34 @@ class _Gate:
     check: Gate
     entering: str | None
     leaving: str | None
+    batch: BatchGate | None = None
+
+    def applies(self, project, to_phase: str) -> bool:
+        return (self.entering is not None and self.entering == to_phase) or (
+            self.leaving is not None and self.leaving == project.phase
+        )
 
 
 _GATES: dict[str, _Gate] = {}
 _UNGATED: set[str] = set()
 
 
-def register_gate(check: Gate, *, entering: str | None = None, leaving: str | None = None) -> Gate:
+def register_gate(
+    check: Gate,
+    *,
+    entering: str | None = None,
+    leaving: str | None = None,
+    batch: BatchGate | None = None,
+) -> Gate:
     """Register ``check`` for moves into ``entering`` and/or out of ``leaving``.
 
     A gate returns human-readable problems; none means the gate is open. A manager may
-    override failing gates with a recorded reason (the phase service decides).
+    override failing gates with a recorded reason (the phase service decides). ``batch``,
+    optional, answers the same problems for a list of projects in a fixed number of queries
+    (``{pk: problems}``, open ones may be left out); lists such as the portfolio use it
+    through :func:`gate_problems_many`.
     """
-    _GATES[f"{check.__module__}.{check.__qualname__}"] = _Gate(check, entering, leaving)
+    _GATES[f"{check.__module__}.{check.__qualname__}"] = _Gate(check, entering, leaving, batch)
     return check
 
 
@@ -124,12 +142,32 @@ def gate_problems(project, to_phase: str) -> list[str]:
         return []
     problems: list[str] = []
     for gate in _GATES.values():
-        applies = (gate.entering is not None and gate.entering == to_phase) or (
-            gate.leaving is not None and gate.leaving == project.phase
-        )
-        if applies:
+        if gate.applies(project, to_phase):
             problems.extend(gate.check(project, to_phase))
     return problems
+
+
+def gate_problems_many(moves: Iterable[tuple[Any, str | None]]) -> dict[int, list[str]]:
+    """:func:`gate_problems` of many ``(project, to_phase)`` moves, by project pk (a move to
+    ``None`` has none). A gate with a ``batch`` form costs its fixed queries once per target
+    phase for the whole list; one without is asked project by project."""
+    moves = list(moves)
+    found: dict[int, list[str]] = {project.pk: [] for project, _ in moves}
+    for gate in _GATES.values():
+        by_phase: dict[str, list] = {}
+        for project, to_phase in moves:
+            if to_phase is None or to_phase in _UNGATED or not gate.applies(project, to_phase):
+                continue
+            by_phase.setdefault(to_phase, []).append(project)
+        for to_phase, projects in by_phase.items():
+            if gate.batch is not None:
+                answers = gate.batch(projects, to_phase)
+                for project in projects:
+                    found[project.pk].extend(answers.get(project.pk, []))
+            else:
+                for project in projects:
+                    found[project.pk].extend(gate.check(project, to_phase))
+    return found
 
 
 # --- header navigation -------------------------------------------------------------------
@@ -394,3 +432,54 @@ def register_search(
 
 def search_providers() -> list[SearchProvider]:
     return sorted(_SEARCH.values(), key=lambda p: (p.order, p.key))
+
+
+# --- counts on the portfolio's project rows ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProjectCount:
+    """A count another app keeps about each project (open flags, open data gaps), shown,
+    filtered on and exported by the portfolio without the projects app importing that app.
+
+    ``expression()`` is an annotation on ``Project`` rows (a subquery on ``OuterRef("pk")``),
+    so any number of counts joins the portfolio's one row query. ``noun`` reads the count
+    ("1 open flag", "2 open flags"); ``url_name`` is the project tab that lists the items
+    (reversed with ``slug=``).
+    """
+
+    key: str
+    label: str
+    noun: tuple[str, str]
+    expression: Callable[[], Any]
+    url_name: str
+    order: int
+
+    @property
+    def field(self) -> str:
+        """The annotation's name on a project row (and the API's field)."""
+        return f"open_{self.key}"
+
+    def text(self, count: int) -> str:
+        return f"{count} {self.noun[0] if count == 1 else self.noun[1]}"
+
+
+_PROJECT_COUNTS: dict[str, ProjectCount] = {}
+
+
+def register_project_count(
+    *,
+    key: str,
+    label: str,
+    noun: tuple[str, str],
+    expression: Callable[[], Any],
+    url_name: str,
+    order: int,
+) -> None:
+    """Add (or replace) the count ``key`` on every project row of the portfolio; ``key`` is
+    a plain word (it names the ``open_<key>`` column and the "has open" filter's value)."""
+    _PROJECT_COUNTS[key] = ProjectCount(key, label, noun, expression, url_name, order)
+
+
+def project_counts() -> list[ProjectCount]:
+    return sorted(_PROJECT_COUNTS.values(), key=lambda c: (c.order, c.key))

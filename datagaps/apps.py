@@ -13,6 +13,7 @@ class DatagapsConfig(AppConfig):
             register_nav,
             register_object_panel,
             register_panel,
+            register_project_count,
             register_seed,
             register_tab,
         )
@@ -42,6 +43,14 @@ class DatagapsConfig(AppConfig):
         )
         register_tab(key="datagaps", label="Data gaps", url_name="datagaps:project", order=50)
         register_nav(label="Data gaps", url_name="datagaps:queue", prefix="datagaps:", order=30)
+        register_project_count(
+            key="datagaps",
+            label="Open data gaps",
+            noun=("open data gap", "open data gaps"),
+            expression=selectors.open_datagap_count,
+            url_name="datagaps:project",
+            order=20,
+        )
         register_panel(
             key="datagaps",
             template="datagaps/_dashboard.html",

@@ -21,6 +21,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -28,6 +29,8 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
+
+from projects.selectors import SubqueryCount
 
 from . import similarity
 from .models import (
@@ -39,6 +42,15 @@ from .models import (
     Urgency,
 )
 from .permissions import can_edit, can_file, can_triage
+
+
+def open_datagap_count() -> SubqueryCount:
+    """The number of active (open, triaged or in progress) data-gap requests of each
+    ``Project`` row, as an annotation (the portfolio's "Open data gaps" count)."""
+    return SubqueryCount(
+        DataGap.objects.filter(project=OuterRef("pk"), status__in=ACTIVE_STATUSES).values("pk")
+    )
+
 
 # Similar requests: how many to show, and the score below which a request is not similar.
 SIMILAR_LIMIT = 5

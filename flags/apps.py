@@ -15,6 +15,7 @@ class FlagsConfig(AppConfig):
             register_nav,
             register_object_panel,
             register_panel,
+            register_project_count,
             register_seed,
             register_tab,
         )
@@ -22,11 +23,13 @@ class FlagsConfig(AppConfig):
 
         from . import selectors
         from .digest import flag_news
-        from .gates import critical_flag_gate
+        from .gates import critical_flag_gate, critical_flag_gate_many
         from .permissions import can_raise
         from .seed import seed
 
-        register_gate(critical_flag_gate, entering=Phase.IMPLEMENTATION)
+        register_gate(
+            critical_flag_gate, entering=Phase.IMPLEMENTATION, batch=critical_flag_gate_many
+        )
         register_tab(key="flags", label="Flags", url_name="flags:project-flags", order=40)
         register_nav(label="Flags", url_name="flags:flag-list", prefix="flags:", order=35)
         register_seed(key="flags", seed=seed, order=50)
@@ -44,6 +47,14 @@ class FlagsConfig(AppConfig):
         )
         register_badges(key="flags", on="research.idea", fetch=selectors.idea_badges)
         register_badges(key="flags", on="projects.project", fetch=selectors.project_badges)
+        register_project_count(
+            key="flags",
+            label="Open flags",
+            noun=("open flag", "open flags"),
+            expression=selectors.open_flag_count,
+            url_name="flags:project-flags",
+            order=10,
+        )
         register_object_panel(
             key="flags",
             on="research.idea",

@@ -26,7 +26,7 @@ from django.utils import timezone
 from core.registries import Badge
 from core.services import EARLIEST_DATE, LATEST_DATE
 from projects.models import Phase, PhaseChange, Project
-from projects.selectors import person_projects_q
+from projects.selectors import SubqueryCount, person_projects_q
 
 from .models import (
     ACTIVE_STATUSES,
@@ -161,6 +161,14 @@ def project_badges(projects: Iterable) -> dict[int, list[Badge]]:
         "project",
         list(slugs),
         lambda pk: reverse("flags:project-flags", kwargs={"slug": slugs[pk]}),
+    )
+
+
+def open_flag_count() -> SubqueryCount:
+    """The number of active (open or acknowledged) flags of each ``Project`` row, as an
+    annotation (the portfolio's "Open flags" count)."""
+    return SubqueryCount(
+        Flag.objects.filter(project=OuterRef("pk"), status__in=ACTIVE_STATUSES).values("pk")
     )
 
 

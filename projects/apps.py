@@ -19,7 +19,7 @@ class ProjectsConfig(AppConfig):
 
         from .models import Phase, TakeawayRequest
         from .seed import seed
-        from .services import gate_needs_a_target, takeaway_request_send
+        from .services import gate_needs_a_target, gate_needs_a_target_many, takeaway_request_send
 
         register_seed(key="projects", seed=seed, order=20)
         self._register_search()
@@ -29,7 +29,7 @@ class ProjectsConfig(AppConfig):
             model=TakeawayRequest, handler=takeaway_request_send, task_name="takeaway_request_send"
         )
 
-        register_gate(gate_needs_a_target, leaving=Phase.RESEARCH)
+        register_gate(gate_needs_a_target, leaving=Phase.RESEARCH, batch=gate_needs_a_target_many)
         # Archiving is never gated: gates ask for evidence before going further, and
         # stopping a project needs none.
         register_ungated(Phase.ARCHIVED)
@@ -38,6 +38,12 @@ class ProjectsConfig(AppConfig):
         )
         register_nav(
             label="Staffing", url_name="projects:staffing", prefix="projects:staffing", order=20
+        )
+        register_nav(
+            label="Portfolio",
+            url_name="projects:portfolio",
+            prefix="projects:portfolio",
+            order=15,
         )
         register_nav(
             label="Takeaways",

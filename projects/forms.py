@@ -18,6 +18,7 @@ from .models import (
     MAX_ALLOCATION,
     MIN_ALLOCATION,
     TAKEAWAY_TEXT_MAX_LENGTH,
+    Health,
     Phase,
     Project,
     Rotation,
@@ -25,6 +26,7 @@ from .models import (
     Target,
 )
 from .services import (
+    FUTURE_PLACEHOLDER_CHOICES,
     PROJECT_EDITABLE_FIELDS,
     ROTATION_EDITABLE_FIELDS,
     TAKEAWAY_EDITABLE_FIELDS,
@@ -71,12 +73,45 @@ class PhaseChangeForm(forms.Form):
     # The phase the page showed: a project moved by someone else meanwhile is a conflict.
     expected_phase = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, project: Project, **kwargs):
+    def __init__(self, *args, project: Project, release: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to"].widget.choices = [
             (phase, Phase(phase).label) for phase in allowed_phases(project.phase)
         ]
         self.fields["expected_phase"].initial = project.phase
+        if release is not None:
+            self._add_release_fields(project, release)
+
+    def _add_release_fields(self, project: Project, release: dict) -> None:
+        """What a release asks (only when releasing is a move from here): the health to give
+        the project, the suggestion preselected with its reasons, and what becomes of the
+        placeholders that start later, when there are some."""
+        health, reasons = release["suggestion"]
+        because = f": {'; '.join(reasons)}" if reasons else ""
+        self.fields["health"] = forms.ChoiceField(
+            label="Health on release",
+            required=False,
+            choices=Health.choices,
+            initial=health,
+            help_text=f"Only when releasing. Suggested: {Health(health).label}{because}.",
+        )
+        if count := release["future_placeholders"]:
+            noun = "placeholder starts" if count == 1 else "placeholders start"
+            self.fields["future_placeholders"] = forms.ChoiceField(
+                label=f"On release, {count} {noun} later",
+                required=False,
+                choices=[("", "Choose…"), *FUTURE_PLACEHOLDER_CHOICES],
+                help_text="Only when releasing: cancel the unfilled demand, or keep it for "
+                "a next phase.",
+            )
+
+    def clean(self) -> dict:
+        """The release's answers reach the service only with a move to released."""
+        data = super().clean()
+        if data.get("to") != Phase.RELEASED:
+            data.pop("health", None)
+            data.pop("future_placeholders", None)
+        return data
 
     @property
     def offers_a_move(self) -> bool:

@@ -106,6 +106,18 @@ PROJECTS = [
         [("scenario", "A support lead plans next fortnight's rota from the forecast.")],
     ),
     (
+        # Past its target release in prototype: the portfolio's overdue mark and roadmap.
+        "search-ranking-refresh",
+        "Search ranking refresh",
+        "Re-rank help-centre search results from what readers actually open.",
+        "Customers find the right article on the first try.",
+        "ines",
+        -12,
+        "off_track",
+        Phase.PROTOTYPE,
+        [("target", "Raise first-click success on help search from 41 % to 55 %.")],
+    ),
+    (
         "fraud-signal-scoring",
         "Fraud signal scoring",
         "Score sign-ups for fraud risk from device and payment signals.",
@@ -137,6 +149,8 @@ ROTATIONS = [
     ("support-demand-forecast", "raj", "Software engineer", -100, -12, 80),
     # Still running when the project is released: released today, so Eli is asked for a takeaway.
     ("support-demand-forecast", "engineer", "Backend engineer", -40, 30, 40),
+    ("search-ranking-refresh", "lena", "Software engineer", -70, 20, 50),
+    ("search-ranking-refresh", None, "Data scientist", 10, 60, 100),
     ("fraud-signal-scoring", "kofi", "Data engineer", -300, -200, 60),
 ]
 

@@ -77,23 +77,10 @@ def project_list() -> QuerySet[Project]:
     """Projects with their product manager and counts of targets, team (members, current and
     planned rotations) and open demand."""
     today = _today()
-    # Nested one level deeper than ``team``, hence the double OuterRef.
-    staffed = Rotation.objects.filter(
-        current_or_planned_q(today), project=OuterRef(OuterRef("pk")), person__isnull=False
-    )
-    team = (
-        User.objects.filter(Q(member_projects=OuterRef("pk")) | Q(pk__in=staffed.values("person")))
-        .order_by()
-        .values("pk")
-        .distinct()
-    )
-    demand = Rotation.objects.filter(project=OuterRef("pk"), person__isnull=True).filter(
-        active_on_q(today) | Q(start__gt=today)
-    )
     return Project.objects.select_related("product_manager").annotate(
         target_count=SubqueryCount(Target.objects.filter(project=OuterRef("pk")).values("pk")),
-        team_size=SubqueryCount(team),
-        open_demand=SubqueryCount(demand.values("pk")),
+        team_size=project_people_current_and_planned_count(today),
+        open_demand=project_unfilled_demand_count(today),
     )
 
 
@@ -502,3 +489,33 @@ def project_colour(project_id: int) -> str:
 def takeaway_list() -> QuerySet[Takeaway]:
     """Takeaways, newest first, with author, project and rotation joined."""
     return Takeaway.objects.select_related("author__profile", "project", "rotation")
+
+
+# --- team counts that include the planned rotations -------------------------------------------
+
+
+def project_people_current_and_planned_count(today: datetime.date | None = None) -> SubqueryCount:
+    """An annotation for ``Project`` rows: how many distinct people are on the team now or
+    planned to join it — members, people with a rotation running ``today`` and people with
+    a rotation starting after ``today``. Placeholders are demand, not people: not counted."""
+    today = today or _today()
+    # Nested one level deeper than the people query, hence the double OuterRef.
+    staffed = Rotation.objects.filter(
+        current_or_planned_q(today), project=OuterRef(OuterRef("pk")), person__isnull=False
+    )
+    people = (
+        User.objects.filter(Q(member_projects=OuterRef("pk")) | Q(pk__in=staffed.values("person")))
+        .order_by()
+        .values("pk")
+        .distinct()
+    )
+    return SubqueryCount(people)
+
+
+def project_unfilled_demand_count(today: datetime.date | None = None) -> SubqueryCount:
+    """An annotation for ``Project`` rows: placeholders running ``today`` or still ahead."""
+    today = today or _today()
+    demand = Rotation.objects.filter(
+        current_or_planned_q(today), project=OuterRef("pk"), person__isnull=True
+    )
+    return SubqueryCount(demand.values("pk"))

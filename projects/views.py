@@ -21,8 +21,8 @@ from core.exceptions import Conflict
 from core.forms import submit_form
 from core.registries import badges_for, dashboard_panels, gate_problems, project_tabs
 
-from . import permissions, selectors, services
-from .filters import ProjectFilter, TakeawayFilter
+from . import permissions, portfolio, selectors, services
+from .filters import PortfolioFilter, ProjectFilter, TakeawayFilter
 from .forms import (
     DEFAULT_WEEKS,
     AvailabilityForm,
@@ -33,7 +33,7 @@ from .forms import (
     TakeawayForm,
     TargetForm,
 )
-from .models import Project, Rotation, Takeaway
+from .models import Phase, Project, Rotation, Takeaway
 from .transitions import allowed_phases
 
 
@@ -155,7 +155,9 @@ def project_detail(
         "new_target_form": TargetForm(auto_id="id_new_target_%s"),
     }
     if permissions.allows(permissions.require_change_phase, request.user):
-        context["phase_form"] = phase_form or PhaseChangeForm(project=project)
+        context["phase_form"] = phase_form or PhaseChangeForm(
+            project=project, release=_release_questions(project)
+        )
         context["gate_problems"] = {
             phase: gate_problems(project, phase) for phase in allowed_phases(project.phase)
         }
@@ -171,7 +173,7 @@ def project_phase(request: HttpRequest, slug: str) -> HttpResponse:
     """The phase buttons: the one phase service decides (who, which move, gates); its
     messages go back on the form."""
     project = _plain_project_or_404(slug)
-    form = PhaseChangeForm(request.POST, project=project)
+    form = PhaseChangeForm(request.POST, project=project, release=_release_questions(project))
     try:
         moved = submit_form(
             form, services.project_change_phase, project=project, actor=request.user
@@ -185,6 +187,17 @@ def project_phase(request: HttpRequest, slug: str) -> HttpResponse:
     response = project_detail(request, slug, phase_form=form)
     response.status_code = 400
     return response
+
+
+def _release_questions(project: Project) -> dict | None:
+    """What the phase form asks when releasing is a move from here: the suggested health
+    and how many placeholders start later; ``None`` otherwise (no queries then)."""
+    if Phase.RELEASED not in allowed_phases(project.phase):
+        return None
+    return {
+        "suggestion": portfolio.release_health_suggestion(project),
+        "future_placeholders": portfolio.future_placeholder_count(project),
+    }
 
 
 def project_team(request: HttpRequest, slug: str) -> HttpResponse:
@@ -491,4 +504,51 @@ def takeaway_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "projects/takeaway_form.html",
         {"title": "Edit takeaway", "form": form, "takeaway": takeaway},
+    )
+
+
+# --- portfolio and roadmap -----------------------------------------------------------------
+
+
+def _portfolio_filter(request: HttpRequest) -> PortfolioFilter:
+    return PortfolioFilter(
+        request.GET or None, queryset=portfolio.portfolio_list(), request=request
+    )
+
+
+def portfolio_page(request: HttpRequest) -> HttpResponse:
+    """Every project with its phase, health, target release (overdue marked), the gates of
+    its next phase, team and unfilled demand, latest activity and what other apps count
+    open on it; worst health first. Filters shared with ``GET /api/v1/portfolio/``."""
+    filterset = _portfolio_filter(request)
+    page = _paginate(request, _filtered(filterset))
+    page.object_list = portfolio.portfolio_rows(page.object_list)
+    return render(
+        request,
+        "projects/portfolio.html",
+        {"title": "Portfolio", "filter": filterset, "page": page, "today": timezone.localdate()},
+    )
+
+
+def roadmap(request: HttpRequest) -> HttpResponse:
+    """The portfolio's projects over months: phases from their history, target releases,
+    today marked. Same filters as the portfolio; ``back``/``ahead`` months (1 to 24)."""
+    filterset = _portfolio_filter(request)
+    try:
+        back = min(max(int(request.GET.get("back", portfolio.ROADMAP_MONTHS_BACK)), 1), 24)
+        ahead = min(max(int(request.GET.get("ahead", portfolio.ROADMAP_MONTHS_AHEAD)), 1), 24)
+    except ValueError:
+        back, ahead = portfolio.ROADMAP_MONTHS_BACK, portfolio.ROADMAP_MONTHS_AHEAD
+    return render(
+        request,
+        "projects/roadmap.html",
+        {
+            "title": "Roadmap",
+            "filter": filterset,
+            "roadmap": portfolio.roadmap(
+                _filtered(filterset), months_back=back, months_ahead=ahead
+            ),
+            "back": back,
+            "ahead": ahead,
+        },
     )

@@ -23,11 +23,13 @@ class ResearchConfig(AppConfig):
         from projects.models import Phase
 
         from . import selectors
-        from .gates import promoted_idea_gate
+        from .gates import promoted_idea_gate, promoted_idea_gate_many
         from .permissions import can_contribute
         from .seed import seed
 
-        register_gate(promoted_idea_gate, entering=Phase.IMPLEMENTATION)
+        register_gate(
+            promoted_idea_gate, entering=Phase.IMPLEMENTATION, batch=promoted_idea_gate_many
+        )
         register_tab(key="board", label="Board", url_name="research:project-boards", order=30)
         register_seed(key="research", seed=seed, order=30)
         # "research:board" marks the list and every board page as the current item.

@@ -10,3 +10,13 @@ def promoted_idea_gate(project, to_phase: str) -> list[str]:
     if Idea.objects.filter(board__project=project, status=Status.PROMOTED).exists():
         return []
     return [NO_PROMOTED_IDEA]
+
+
+def promoted_idea_gate_many(projects: list, to_phase: str) -> dict[int, list[str]]:
+    """:func:`promoted_idea_gate` for a list of projects in one query."""
+    promoted = set(
+        Idea.objects.filter(board__project__in=[p.pk for p in projects], status=Status.PROMOTED)
+        .values_list("board__project", flat=True)
+        .distinct()
+    )
+    return {p.pk: [NO_PROMOTED_IDEA] for p in projects if p.pk not in promoted}

@@ -10,6 +10,7 @@ from core.markdown import render_markdown
 from projects.models import (
     MAX_ALLOCATION,
     MIN_ALLOCATION,
+    Health,
     Phase,
     Project,
     Rotation,
@@ -17,6 +18,7 @@ from projects.models import (
     Target,
 )
 from projects.services import (
+    FUTURE_PLACEHOLDER_CHOICES,
     PROJECT_EDITABLE_FIELDS,
     ROTATION_EDITABLE_FIELDS,
     TAKEAWAY_EDITABLE_FIELDS,
@@ -88,6 +90,21 @@ class PhaseChangeInputSerializer(StrictInput):
         choices=Phase.choices,
         required=False,
         help_text="The phase you saw; if the project moved meanwhile the answer is 409.",
+    )
+    future_placeholders = serializers.ChoiceField(
+        choices=FUTURE_PLACEHOLDER_CHOICES,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Releasing a project whose placeholders start later: `cancel` removes "
+        "them, `keep` leaves them as demand for a next phase (required then).",
+    )
+    health = serializers.ChoiceField(
+        choices=Health.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Set the project's health with the move (e.g. on release).",
     )
 
 
@@ -203,3 +220,60 @@ class RotationUpdateSerializer(RotationSerializer):
 
     class Meta(RotationSerializer.Meta):
         read_only_fields = [*RotationSerializer.Meta.read_only_fields, "project"]
+
+
+class PortfolioRowSerializer(serializers.ModelSerializer):
+    """One portfolio row (``projects.portfolio``): the same figures as the portfolio page."""
+
+    product_manager_name = serializers.SerializerMethodField()
+    overdue = serializers.BooleanField(source="is_overdue", read_only=True)
+    next_phase = serializers.ChoiceField(choices=Phase.choices, allow_null=True, read_only=True)
+    failing_gates = serializers.ListField(child=serializers.CharField(), read_only=True)
+    team_size = serializers.IntegerField(
+        source="people_count",
+        read_only=True,
+        help_text="Distinct people on the team now or planned: members and staffed rotations "
+        "running today or starting later.",
+    )
+    unfilled_demand = serializers.IntegerField(
+        read_only=True, help_text="Placeholders running today or starting later."
+    )
+    open_items = serializers.SerializerMethodField(
+        help_text="Open items other apps count on the project, by kind (flags, datagaps)."
+    )
+    last_activity_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    last_activity = serializers.CharField(source="last_activity_text", read_only=True)
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "url",
+            "phase",
+            "health",
+            "product_manager",
+            "product_manager_name",
+            "target_release",
+            "overdue",
+            "next_phase",
+            "failing_gates",
+            "team_size",
+            "unfilled_demand",
+            "open_items",
+            "last_activity_at",
+            "last_activity",
+        ]
+        read_only_fields = fields
+
+    def get_product_manager_name(self, project: Project) -> str | None:
+        manager = project.product_manager
+        return person_label(manager) if manager else None
+
+    @extend_schema_field(serializers.DictField(child=serializers.IntegerField()))
+    def get_open_items(self, project: Project) -> dict[str, int]:
+        from core.registries import project_counts
+
+        return {count.key: getattr(project, count.field) or 0 for count in project_counts()}

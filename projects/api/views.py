@@ -6,17 +6,25 @@ whose ``ValidationError``/``PermissionDenied`` the shared exception handler turn
 """
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.exceptions import ErrorSerializer
-from core.api.views import ERRORS_WRITE, ID, ServiceViewSet, crud_schema
-from projects import permissions, selectors, services
-from projects.filters import ProjectFilter, RotationFilter, TakeawayFilter, TargetFilter
+from core.api.views import ERRORS_READ, ERRORS_WRITE, ID, ServiceViewSet, crud_schema
+from projects import permissions, portfolio, selectors, services
+from projects.filters import (
+    PortfolioFilter,
+    ProjectFilter,
+    RotationFilter,
+    TakeawayFilter,
+    TargetFilter,
+)
 
 from .serializers import (
     PhaseChangeInputSerializer,
+    PortfolioRowSerializer,
     ProjectSerializer,
     RotationSerializer,
     RotationUpdateSerializer,
@@ -171,7 +179,32 @@ class TakeawayViewSet(ServiceViewSet):
         services.takeaway_delete(takeaway=takeaway, actor=self.request.user)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="The portfolio: every project's phase, health, gates, team and open items",
+        description="The rows of the portfolio page, worst health first, with its filters "
+        "(archived projects only with `phase=archived`). For BI.",
+        responses={200: PortfolioRowSerializer(many=True), **ERRORS_READ},
+    )
+)
+class PortfolioViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """``GET /api/v1/portfolio/``: the portfolio's rows and filters, read only."""
+
+    serializer_class = PortfolioRowSerializer
+    filterset_class = PortfolioFilter
+    ordering_fields: list[str] = []  # the portfolio's own order (worst health first)
+
+    def get_queryset(self):
+        return portfolio.portfolio_list()
+
+    def paginate_queryset(self, queryset):
+        """Each page's rows get their gates and counts in a fixed number of queries."""
+        page = super().paginate_queryset(queryset)
+        return None if page is None else portfolio.portfolio_rows(page)
+
+
 __all__ = [
+    "PortfolioViewSet",
     "ProjectViewSet",
     "RotationViewSet",
     "TakeawayViewSet",

@@ -4,9 +4,13 @@ A package by topic; everything is re-exported so callers import from ``projects.
 """
 
 from .phases import (
+    FUTURE_PLACEHOLDER_CHOICES,
+    PLACEHOLDERS_CANCEL,
+    PLACEHOLDERS_KEEP,
     PROJECT_EDITABLE_FIELDS,
     RESERVED_SLUGS,
     gate_needs_a_target,
+    gate_needs_a_target_many,
     project_change_phase,
     project_create,
     project_update,
@@ -31,6 +35,9 @@ from .targets import (
 )
 
 __all__ = [
+    "FUTURE_PLACEHOLDER_CHOICES",
+    "PLACEHOLDERS_CANCEL",
+    "PLACEHOLDERS_KEEP",
     "PROJECT_EDITABLE_FIELDS",
     "RESERVED_SLUGS",
     "ROTATION_EDITABLE_FIELDS",
@@ -39,6 +46,7 @@ __all__ = [
     "check_rotation_project",
     "default_planned_end",
     "gate_needs_a_target",
+    "gate_needs_a_target_many",
     "project_change_phase",
     "project_create",
     "project_update",

@@ -18,11 +18,13 @@ from core.registries import gate_problems
 from core.services import apply_changes, check_date_range, full_clean, refuse_unknown_fields
 
 from ..models import (
+    Health,
     Phase,
     PhaseChange,
     Project,
     Rotation,
     TakeawayRequest,
+    Target,
 )
 from ..permissions import require_change_phase, require_manage_projects
 from ..transitions import PHASE_TRANSITIONS
@@ -40,7 +42,7 @@ PROJECT_EDITABLE_FIELDS = (
 
 
 # Paths under /projects/ that a project slug must not shadow.
-RESERVED_SLUGS = frozenset({"new", "staffing", "takeaways", "rotations"})
+RESERVED_SLUGS = frozenset({"new", "staffing", "takeaways", "rotations", "portfolio"})
 
 
 def _check_slug(project: Project) -> None:
@@ -185,6 +187,8 @@ def project_change_phase(
     note: str = "",
     override_reason: str = "",
     expected_phase: str = "",
+    future_placeholders: str = "",
+    health: str = "",
 ) -> Project:
     """Move a project to another phase; the only code that writes ``Project.phase``.
 
@@ -193,7 +197,11 @@ def project_change_phase(
     :class:`PhaseChange`). With ``expected_phase`` (the phase the caller saw), a project
     that moved meanwhile raises :class:`core.exceptions.Conflict` (a lost race, 409).
     Records the change and an activity event. Moving to ``released``
-    ends every active rotation that day and asks each rotating person for a takeaway.
+    ends every active rotation that day and asks each rotating person for a takeaway; a
+    project with placeholders that start later must say what becomes of them
+    (``future_placeholders``: ``cancel`` removes them, ``keep`` leaves them as demand for a
+    next phase). ``health``, when given, is set with the move (the release page suggests one:
+    ``portfolio.release_health_suggestion``).
     """
     require_change_phase(actor)
     project = Project.objects.select_for_update().get(pk=project.pk)
@@ -208,6 +216,11 @@ def project_change_phase(
         raise ValidationError(
             {"to": f"A project in {project.get_phase_display()} cannot move to {Phase(to).label}."}
         )
+    if health and health not in Health.values:
+        raise ValidationError({"health": f"“{health}” is not a health."})
+    future = []
+    if to == Phase.RELEASED:
+        future = _future_placeholders(project, future_placeholders, on=timezone.localdate())
     override_reason = (override_reason or "").strip()
     problems = gate_problems(project, to)
     if problems and not override_reason:
@@ -230,8 +243,11 @@ def project_change_phase(
         override_reason=override_reason if problems else "",
     )
     project.phase = to
-    project.save(update_fields=["phase", "updated_at"])
     data: dict[str, Any] = {"from": from_phase, "to": to}
+    if health and health != project.health:
+        data["health"] = [project.health, health]
+        project.health = health
+    project.save(update_fields=["phase", "health", "updated_at"])
     if note:
         data["note"] = note[:500]
     if problems:
@@ -246,7 +262,47 @@ def project_change_phase(
     )
     if to == Phase.RELEASED:
         _end_active_rotations(project=project, actor=actor, on=timezone.localdate())
+        if future_placeholders == PLACEHOLDERS_CANCEL:
+            for rotation in future:
+                activity_record(
+                    actor=actor,
+                    event=EventType.ROTATION_DELETED,
+                    target=rotation,
+                    project=project,
+                    data={"person": None, "role": rotation.role, "reason": "project released"},
+                )
+                rotation.delete()
     return project
+
+
+# What a release does with the placeholders that start after it.
+PLACEHOLDERS_CANCEL = "cancel"
+PLACEHOLDERS_KEEP = "keep"
+FUTURE_PLACEHOLDER_CHOICES = (
+    (PLACEHOLDERS_CANCEL, "Cancel them"),
+    (PLACEHOLDERS_KEEP, "Keep them as demand for a next phase"),
+)
+
+
+def _future_placeholders(project: Project, choice: str, *, on: datetime.date) -> list[Rotation]:
+    """The project's placeholders starting after ``on`` (locked); a release of a project
+    that has some must say what becomes of them."""
+    future = list(
+        Rotation.objects.select_for_update()
+        .filter(project=project, person__isnull=True, start__gt=on)
+        .order_by("start", "id")
+    )
+    if future and choice not in (PLACEHOLDERS_CANCEL, PLACEHOLDERS_KEEP):
+        count = len(future)
+        noun = "placeholder starts" if count == 1 else "placeholders start"
+        raise ValidationError(
+            {
+                "future_placeholders": f"{count} {noun} after the release: cancel "
+                f"{'it' if count == 1 else 'them'}, or keep {'it' if count == 1 else 'them'} "
+                "as demand for a next phase."
+            }
+        )
+    return future
 
 
 def gate_needs_a_target(project: Project, to_phase: str) -> list[str]:
@@ -257,3 +313,17 @@ def gate_needs_a_target(project: Project, to_phase: str) -> list[str]:
     if count if count is not None else project.targets.exists():
         return []
     return ["Add at least one target or ideal user scenario before leaving research."]
+
+
+def gate_needs_a_target_many(projects: list, to_phase: str) -> dict[int, list[str]]:
+    """:func:`gate_needs_a_target` for a list of projects: none when they carry
+    ``target_count`` (the portfolio's rows do), else one query."""
+    if all(getattr(p, "target_count", None) is not None for p in projects):
+        with_targets = {p.pk for p in projects if p.target_count}
+    else:
+        with_targets = set(
+            Target.objects.filter(project__in=[p.pk for p in projects]).values_list(
+                "project", flat=True
+            )
+        )
+    return {p.pk: gate_needs_a_target(p, to_phase) for p in projects if p.pk not in with_targets}

@@ -55,3 +55,16 @@ document.addEventListener("keydown", (event) => {
   box.focus();
   box.select();
 });
+
+// Roadmap: on a narrow screen, start scrolled so that today's line is in view.
+function scrollRoadmapToToday() {
+  document.querySelectorAll(".roadmap-scroll").forEach((box) => {
+    const today = box.querySelector(".today-line");
+    if (!today || box.scrollWidth <= box.clientWidth) return;
+    const who = box.querySelector("th.who");
+    const sticky = who ? who.offsetWidth : 0;
+    const fromBoxEdge = today.getBoundingClientRect().left - box.getBoundingClientRect().left;
+    box.scrollLeft = Math.max(box.scrollLeft + fromBoxEdge - sticky - (box.clientWidth - sticky) / 2, 0);
+  });
+}
+document.addEventListener("DOMContentLoaded", () => requestAnimationFrame(scrollRoadmapToToday));

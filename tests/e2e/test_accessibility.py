@@ -57,6 +57,8 @@ PAGES = {
     ),
     "staffing": MainPage("maya", lambda ws: "/projects/staffing/", "Staffing"),
     "my-tasks": MainPage("eli", lambda ws: "/research/tasks/", "My tasks"),
+    "portfolio": MainPage("maya", lambda ws: "/projects/portfolio/", "Portfolio"),
+    "roadmap": MainPage("maya", lambda ws: "/projects/portfolio/roadmap/", "Roadmap"),
     "takeaways": MainPage("sam", lambda ws: "/projects/takeaways/", "Takeaways"),
     "takeaway-form": MainPage("sam", lambda ws: "/projects/takeaways/new/", "takeaway"),
     "board-list": MainPage(
