@@ -159,7 +159,8 @@ def project_detail(
             project=project, release=_release_questions(project)
         )
         context["gate_problems"] = {
-            phase: gate_problems(project, phase) for phase in allowed_phases(project.phase)
+            Phase(phase).label: gate_problems(project, phase)
+            for phase in allowed_phases(project.phase)
         }
     if permissions.allows(permissions.require_edit_targets, request.user):
         context["target_forms"] = {

@@ -183,7 +183,7 @@ def test_a_promoted_idea_with_its_tasks_opens_the_implementation_gate(
 
     manager_page = visit(maya, project.get_absolute_url())
     expect(
-        manager_page.locator(".gate-warning", has_text="Gate for implementation")
+        manager_page.locator(".gate-warning", has_text="Gate for Implementation")
     ).to_contain_text("Promote at least one idea")
 
     page = visit(sam, board.get_absolute_url())
@@ -210,7 +210,7 @@ def test_a_promoted_idea_with_its_tasks_opens_the_implementation_gate(
     expect(tasks).to_contain_text("Scoring endpoint")
 
     manager_page.reload()
-    expect(manager_page.locator(".gate-warning", has_text="Gate for implementation")).to_have_count(
+    expect(manager_page.locator(".gate-warning", has_text="Gate for Implementation")).to_have_count(
         0
     )
     form = manager_page.locator("form", has=manager_page.get_by_role("button", name="Change phase"))

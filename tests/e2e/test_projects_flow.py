@@ -90,7 +90,7 @@ def test_phase_gates_refuse_then_pass_and_a_manager_may_override(visit, maya):
     page = visit(maya, project.get_absolute_url())
 
     # Leaving research without a target: the gate is shown, and the move is refused.
-    expect(page.locator(".gate-warning", has_text="Gate for prototype")).to_contain_text(
+    expect(page.locator(".gate-warning", has_text="Gate for Prototype")).to_contain_text(
         "Add at least one target"
     )
     change_phase(page, "Prototype")
@@ -103,7 +103,7 @@ def test_phase_gates_refuse_then_pass_and_a_manager_may_override(visit, maya):
     add.get_by_role("button", name="Add").click()
     expect(page.locator("#targets ol.targets > li")).to_have_count(1)
     page.reload()  # the phase form re-reads the gates
-    expect(page.locator(".gate-warning", has_text="Gate for prototype")).to_have_count(0)
+    expect(page.locator(".gate-warning", has_text="Gate for Prototype")).to_have_count(0)
     change_phase(page, "Prototype")
     expect_message(page, "Basket size is now in Prototype.")
     expect(phase_badge(page)).to_contain_text("Prototype")

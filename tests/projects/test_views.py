@@ -566,7 +566,7 @@ def test_research_project_page_shows_no_gate_for_archiving(login, manager):
     assert response.context["gate_problems"]["archived"] == []
     assert response.context["gate_problems"]["prototype"]
     page = response.content.decode()
-    assert "Gate for archived" not in page and "Gate for prototype" in page
+    assert "Gate for Archived" not in page and "Gate for Prototype" in page
 
 
 def test_person_filters_label_people_by_full_name_like_the_forms(login, manager):
