@@ -46,8 +46,9 @@ class SearchView(APIView):
             OpenApiParameter(
                 "type",
                 OpenApiTypes.STR,
-                enum=[provider.key for provider in search_providers()],
-                description="Only this kind of result.",
+                # "" (as a form sends "every kind") is accepted as no filter, so it is listed.
+                enum=["", *(provider.key for provider in search_providers())],
+                description="Only this kind of result; empty or absent: every kind.",
             ),
         ],
         responses={

@@ -386,9 +386,11 @@ def test_the_schema_states_q_and_type_as_the_server_checks_them(api_as, viewer):
     assert parameters["q"]["required"] is True
     assert parameters["q"]["schema"] == {"type": "string", "minLength": 1, "maxLength": 200}
     assert sorted(parameters["type"]["schema"]["enum"]) == sorted(
-        ["projects", "boards", "ideas", "takeaways", "people", "data-gaps", "flags"]
+        ["", "projects", "boards", "ideas", "takeaways", "people", "data-gaps", "flags"]
     )
     api = api_as(viewer)
+    # An empty type (a form's "every kind") is no filter, as the enum's "" says.
+    assert api.get("/api/v1/search/", {"q": "x", "type": ""}).json()["type"] == ""
     # The length is the typed one, spaces included: 200 passes, 201 does not.
     assert api.get("/api/v1/search/", {"q": " " * 199 + "x"}).status_code == 200
     assert api.get("/api/v1/search/", {"q": " " * 200 + "x"}).status_code == 400

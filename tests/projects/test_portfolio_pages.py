@@ -229,7 +229,7 @@ def test_the_release_questions_cost_two_fixed_queries_on_the_project_page(
         FlagFactory(project=project)
         DataGapFactory(project=project)
     client.force_login(manager)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(project.get_absolute_url())
     html = response.content.decode()
     assert f"On release, {size} placeholders start later" in html

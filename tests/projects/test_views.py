@@ -563,8 +563,9 @@ def test_phase_gate_hint_speaks_of_the_override_reason_box_not_a_field_name(logi
 def test_research_project_page_shows_no_gate_for_archiving(login, manager):
     project = ProjectFactory()
     response = login(manager).get(project.get_absolute_url())
-    assert response.context["gate_problems"]["archived"] == []
-    assert response.context["gate_problems"]["prototype"]
+    # Keyed by the phase's label, as the page shows it.
+    assert response.context["gate_problems"]["Archived"] == []
+    assert response.context["gate_problems"]["Prototype"]
     page = response.content.decode()
     assert "Gate for Archived" not in page and "Gate for Prototype" in page
 
