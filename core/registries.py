@@ -21,6 +21,8 @@ from typing import Any
 
 from django.urls import reverse
 
+from core.text import counted
+
 # --- project tabs ------------------------------------------------------------------------
 
 
@@ -461,7 +463,7 @@ class ProjectCount:
         return f"open_{self.key}"
 
     def text(self, count: int) -> str:
-        return f"{count} {self.noun[0] if count == 1 else self.noun[1]}"
+        return counted(count, *self.noun)
 
 
 _PROJECT_COUNTS: dict[str, ProjectCount] = {}

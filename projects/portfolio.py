@@ -31,12 +31,8 @@ from django.utils.dateformat import format as date_format
 from activity.models import Activity, EventType
 from core.registries import gate_problems_many, project_counts
 
-from .models import Health, Phase, PhaseChange, Project, Target
-from .selectors import (
-    SubqueryCount,
-    project_people_current_and_planned_count,
-    project_unfilled_demand_count,
-)
+from .models import Health, Phase, PhaseChange, Project
+from .selectors import project_list
 from .transitions import DELIVERING_PHASES, NEXT_PHASE
 
 # Off track first, then at risk, then on track.
@@ -55,18 +51,17 @@ def overdue_q(today: datetime.date) -> Q:
 def portfolio_list(*, today: datetime.date | None = None) -> QuerySet[Project]:
     """Every project but the archived ones (unless a filter asks for them), worst health
     first, then by target release (none last) and name; each row annotated with
-    ``target_count``, ``people_count`` (current and planned people), ``unfilled_demand``,
-    ``is_overdue``, the latest activity (``last_activity_at``, ``last_activity_event``,
-    ``last_activity_target``) and one ``open_<key>`` per registered project count."""
+    :func:`~projects.selectors.project_list`'s ``target_count``, ``team_size`` (current and
+    planned people) and ``open_demand``, and ``is_overdue``, the latest activity
+    (``last_activity_at``, ``last_activity_event``, ``last_activity_target``) and one
+    ``open_<key>`` per registered project count."""
     today = today or _today()
     latest = Activity.objects.filter(project=OuterRef("pk")).order_by("-created_at", "-id")
     counts = {count.field: count.expression() for count in project_counts()}
     return (
-        Project.objects.select_related("product_manager__profile")
+        project_list(today=today)
+        .select_related("product_manager__profile")
         .annotate(
-            target_count=SubqueryCount(Target.objects.filter(project=OuterRef("pk")).values("pk")),
-            people_count=project_people_current_and_planned_count(today),
-            unfilled_demand=project_unfilled_demand_count(today),
             is_overdue=Case(
                 When(overdue_q(today), then=Value(True)),
                 default=Value(False),

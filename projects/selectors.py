@@ -73,10 +73,10 @@ def current_or_planned_q(day: datetime.date, prefix: str = "") -> Q:
     return active_on_q(day, prefix) | Q(**{f"{prefix}start__gt": day})
 
 
-def project_list() -> QuerySet[Project]:
+def project_list(*, today: datetime.date | None = None) -> QuerySet[Project]:
     """Projects with their product manager and counts of targets, team (members, current and
-    planned rotations) and open demand."""
-    today = _today()
+    planned rotations) and open demand (the portfolio builds on these rows)."""
+    today = today or _today()
     return Project.objects.select_related("product_manager").annotate(
         target_count=SubqueryCount(Target.objects.filter(project=OuterRef("pk")).values("pk")),
         team_size=project_people_current_and_planned_count(today),

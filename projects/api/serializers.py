@@ -230,13 +230,14 @@ class PortfolioRowSerializer(serializers.ModelSerializer):
     next_phase = serializers.ChoiceField(choices=Phase.choices, allow_null=True, read_only=True)
     failing_gates = serializers.ListField(child=serializers.CharField(), read_only=True)
     team_size = serializers.IntegerField(
-        source="people_count",
         read_only=True,
         help_text="Distinct people on the team now or planned: members and staffed rotations "
         "running today or starting later.",
     )
     unfilled_demand = serializers.IntegerField(
-        read_only=True, help_text="Placeholders running today or starting later."
+        source="open_demand",
+        read_only=True,
+        help_text="Placeholders running today or starting later.",
     )
     open_items = serializers.SerializerMethodField(
         help_text="Open items other apps count on the project, by kind (flags, datagaps)."

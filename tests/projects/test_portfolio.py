@@ -121,8 +121,8 @@ def test_team_counts_members_current_and_planned_people_once_and_demand_counts_o
     RotationFactory(project=project, person=None, start=_days(-30), planned_end=_days(-1))
     ProjectFactory(name="Empty")
     rows = {project.name: project for project in _rows()}
-    assert (rows["Team"].people_count, rows["Team"].unfilled_demand) == (3, 2)
-    assert (rows["Empty"].people_count, rows["Empty"].unfilled_demand) == (0, 0)
+    assert (rows["Team"].team_size, rows["Team"].open_demand) == (3, 2)
+    assert (rows["Empty"].team_size, rows["Empty"].open_demand) == (0, 0)
 
 
 def test_a_rotation_ending_today_still_counts_and_one_starting_today_is_current():

@@ -87,7 +87,7 @@ def test_keep_leaves_them_as_unfilled_demand_for_a_next_phase(manager):
     assert _roles(project) == [("Now", _days(0)), ("Later", None), ("Staffed later", None)]
     # Tomorrow the placeholder the release ended is gone; the kept one is demand.
     row = portfolio.portfolio_list(today=_days(1)).get(pk=project.pk)
-    assert row.unfilled_demand == 1
+    assert row.open_demand == 1
     assert not Activity.objects.filter(event=EventType.ROTATION_DELETED).exists()
 
 
