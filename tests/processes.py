@@ -2,6 +2,9 @@
 
 import socket
 import subprocess
+import time
+
+import pytest
 
 
 def free_port() -> int:
@@ -19,3 +22,16 @@ def stop(process: subprocess.Popen, timeout: float = 10) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+def wait_until(condition, timeout: float, what: str) -> None:
+    """Poll ``condition`` until it is true; fail the test after ``timeout`` seconds.
+
+    A worker acts in its own process: what it writes after an email or a webhook has
+    been received (the row marked done) is visible a moment later, not at once.
+    """
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"Timed out after {timeout} s waiting for {what}")
+        time.sleep(0.05)

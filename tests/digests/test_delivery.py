@@ -17,7 +17,7 @@ from digests import services
 from digests.models import DigestDelivery, DigestPreference, Result
 from projects.models import Takeaway
 from tests.factories import TakeawayFactory, UserFactory
-from tests.processes import free_port
+from tests.processes import free_port, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -75,7 +75,7 @@ def test_the_worker_mails_each_person_with_both_parts_and_unsubscribe_headers(
     recipient = next(p for p in people if p.email == message["To"])
     assert DigestPreference.objects.get(user=recipient).enabled is False
     deliveries = DigestDelivery.objects.all()
-    assert {d.state for d in deliveries} == {Result.SENT}
+    wait_until(lambda: {d.state for d in deliveries} == {Result.SENT}, 10, "deliveries marked sent")
     assert all(d.html_body and d.subject for d in deliveries)
 
 

@@ -19,7 +19,7 @@ from django.db import connection
 from digests import services
 from digests.models import DigestDelivery
 from tests.conftest import _database_url, _namespace
-from tests.processes import free_port, stop
+from tests.processes import free_port, stop, wait_until
 
 from .test_delivery import _people_with_a_week
 
@@ -90,15 +90,6 @@ def _worker(queue: str, smtp_port: int, log: Path) -> subprocess.Popen:
     )
 
 
-def _wait_until(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    pytest.fail(f"Timed out waiting for {what}")
-
-
 def test_a_worker_killed_mid_batch_and_restarted_sends_each_digest_once(tmp_path):
     from aiosmtpd.controller import Controller
 
@@ -119,7 +110,7 @@ def test_a_worker_killed_mid_batch_and_restarted_sends_each_digest_once(tmp_path
     try:
         _people_with_a_week(PEOPLE)
         assert services.digests_schedule() == PEOPLE  # one batch of six
-        _wait_until(inbox.next_started.is_set, 60, "the fourth message to start")
+        wait_until(inbox.next_started.is_set, 60, "the fourth message to start")
         first.send_signal(signal.SIGKILL)  # mid-way through the fourth message
         first.wait(timeout=10)
         assert len(inbox.messages) == 3

@@ -27,17 +27,9 @@ from core.durable import WorkStatus
 from projects.models import Phase, TakeawayRequest
 from tests.conftest import _database_url
 from tests.factories import RotationFactory, UserFactory, project_with_open_gates
-from tests.processes import free_port
+from tests.processes import free_port, wait_until
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-
-
-def _wait(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"Timed out after {timeout} s waiting for {what}")
-        time.sleep(0.05)
 
 
 def _answers(port: int) -> bool:
@@ -63,7 +55,7 @@ class Redis:
              "--dir", str(self.dir), "--logfile", str(self.dir / "redis.log")],
             check=True, timeout=30,
         )  # fmt: skip
-        _wait(lambda: _answers(self.port) and self.pidfile.exists(), 10, "Redis to start")
+        wait_until(lambda: _answers(self.port) and self.pidfile.exists(), 10, "Redis to start")
 
     @property
     def pid(self) -> int:
@@ -78,8 +70,8 @@ class Redis:
         pid = self.pid
         os.kill(pid, signal.SIGKILL)
         self.pidfile.unlink(missing_ok=True)
-        _wait(lambda: not _answers(self.port), 10, "Redis to stop")
-        _wait(lambda: not Path(f"/proc/{pid}").exists(), 10, "the Redis process to go")
+        wait_until(lambda: not _answers(self.port), 10, "Redis to stop")
+        wait_until(lambda: not Path(f"/proc/{pid}").exists(), 10, "the Redis process to go")
 
 
 class Served:
@@ -129,9 +121,9 @@ class Served:
             "web", python, "-m", "gunicorn", "config.wsgi", "-w", "1",
             "-b", f"127.0.0.1:{self.port}", "--no-control-socket", "--timeout", "60",
         )  # fmt: skip
-        _wait(lambda: "ready." in self.worker_log.read_text(), 60, "the worker")
-        _wait(lambda: _answers(self.port), 60, "gunicorn")
-        _wait(lambda: self.sweeps() >= 1, 30, "beat's first sweep")
+        wait_until(lambda: "ready." in self.worker_log.read_text(), 60, "the worker")
+        wait_until(lambda: _answers(self.port), 60, "gunicorn")
+        wait_until(lambda: self.sweeps() >= 1, 30, "beat's first sweep")
 
     def sweeps(self) -> int:
         """How many sweeps the worker has finished so far."""
@@ -220,12 +212,12 @@ def test_a_release_during_a_broker_outage_answers_at_once_and_mails_once_after(s
     served.redis.start()
     smtp_inbox.wait_for(5, timeout=60)
     assert sorted(message["To"] for message in smtp_inbox.messages) == sorted(emails)
-    _wait(lambda: set(rows.values_list("status", flat=True)) == {WorkStatus.DONE}, 10, "done")
+    wait_until(lambda: set(rows.values_list("status", flat=True)) == {WorkStatus.DONE}, 10, "done")
     assert set(rows.values_list("attempts", flat=True)) == {1}
 
     # Later sweeps find nothing to do: still exactly one email per request.
     swept = served.sweeps()
-    _wait(lambda: served.sweeps() >= swept + 2, 30, "two more sweeps")
+    wait_until(lambda: served.sweeps() >= swept + 2, 30, "two more sweeps")
     assert len(smtp_inbox.messages) == 5
 
 
