@@ -1,4 +1,6 @@
-"""Copy helpers: counted nouns ("1 reading", "2 readings")."""
+"""Copy helpers: counted nouns ("1 reading", "2 readings") and percentages ("+7.5 %")."""
+
+MINUS = "\u2212"  # a real minus sign reads better than a hyphen in numbers
 
 
 def counted(count: int, singular: str, plural: str | None = None) -> str:
@@ -6,3 +8,25 @@ def counted(count: int, singular: str, plural: str | None = None) -> str:
     ``counted(2, "delivery", "deliveries")`` is "2 deliveries" (thousands separated)."""
     noun = singular if count == 1 else (plural or f"{singular}s")
     return f"{count:,} {noun}"
+
+
+def percent(value: float, *, signed: bool = False) -> str:
+    """``value`` percent with one decimal, or two when the second one counts: "7.5 %",
+    "4.99 %" (not "5.0 %", which would read as a gain at a 5 % bar), "5.0 %".
+
+    A fall takes a true minus sign; ``signed`` also puts "+" before a rise and "±" before
+    zero (and before what rounds to zero). Every percentage of a gain or a change goes
+    through here, so a message and a badge agree.
+    """
+    text = f"{abs(value):.2f}"
+    if text.endswith("0"):
+        text = text[:-1]
+    if float(text) == 0:
+        sign = "±" if signed else ""
+    elif value < 0:
+        sign = MINUS
+    elif signed:
+        sign = "+" if value > 0 else "±"
+    else:
+        sign = ""
+    return f"{sign}{text} %"

@@ -6,6 +6,7 @@ import datetime
 from django.db.models import F, OuterRef, Subquery
 
 from core.registries import DigestContext
+from core.text import percent
 
 from .models import ACTIVE_STATUSES, Direction, Idea, IdeaStatusChange, Metric, Reading
 
@@ -58,7 +59,7 @@ def metric_movers(ctx: DigestContext) -> list[dict]:
         movers.append(
             {
                 "change": change,
-                "text": f"{row['idea_title']}: {row['name']} {word} {abs(change) * 100:.1f} %",
+                "text": f"{row['idea_title']}: {row['name']} {word} {percent(abs(change) * 100)}",
                 "url": ctx.link(f"/research/ideas/{row['idea_id']}/"),
                 "detail": f"{row['past']:g}{unit} → {row['latest']:g}{unit}",
             }

@@ -12,6 +12,7 @@ from activity.models import EventType
 from activity.services import activity_record
 from core.exceptions import Conflict
 from core.services import apply_changes, full_clean, refuse_unknown_fields, save_changed
+from core.text import percent
 
 from .. import selectors
 from ..cache import changes_research_data
@@ -130,11 +131,6 @@ def idea_update(*, idea: Idea, actor: User, **changes: Any) -> Idea:
     return idea
 
 
-def _pct(value: float) -> str:
-    sign = "+" if value > 0 else "\u2212" if value < 0 else "±"  # a true minus sign
-    return f"{sign}{abs(value):.2f} %"
-
-
 def promotion_below_bar(idea: Idea) -> tuple[float, float, str] | None:
     """``(gain_pct, gain_bar, message)`` when ``idea``'s gain on its board's primary metric
     is known and below the board's gain bar (a gain exactly at the bar clears it); else None.
@@ -148,10 +144,11 @@ def promotion_below_bar(idea: Idea) -> tuple[float, float, str] | None:
     gain, bar = standing["gain_pct"], standing["gain_bar"]
     if selectors.clears_bar(gain, bar):
         return None
+    gains = percent(gain, signed=True)
     return (
         gain,
         bar,
-        f"“{idea.title}” gains {_pct(gain)} on {standing['metric']}, below this board's "
+        f"“{idea.title}” gains {gains} on {standing['metric']}, below this board's "
         f"gain bar of {bar:g} %. Confirm to promote it below the bar; the promotion records "
         "that it was.",
     )

@@ -5,10 +5,11 @@ import math
 from django import template
 from django.utils.html import format_html
 
+from core.text import MINUS, percent
+
 register = template.Library()
 
 DASH = "\u2013"  # en dash: no value
-MINUS = "\u2212"  # a real minus sign reads better than a hyphen in numbers
 
 
 @register.filter
@@ -32,10 +33,10 @@ def signed(value) -> str:
 
 @register.filter
 def pct(value) -> str:
-    """A relative gain in percent with its sign: +5.0 %."""
+    """A relative gain in percent with its sign: +5.0 %, +4.99 % (``core.text.percent``)."""
     if value is None:
         return "n/a"
-    return f"{'+' if value > 0 else MINUS if value < 0 else '±'}{abs(value):.1f} %"
+    return percent(value, signed=True)
 
 
 @register.simple_tag

@@ -14,13 +14,14 @@ from django.utils import timezone
 from activity.models import Activity, EventType
 from core.templatetags.core_tags import counted as counted_filter
 from core.templatetags.core_tags import key_label
-from core.text import counted
+from core.text import counted, percent
 from datagaps.models import Status as DataGapStatus
 from flags.models import FlagStatus
 from projects import services as project_services
 from projects.models import Phase, PhaseChange, Takeaway
 from research.models import Idea, IdeaStatusChange
 from research.models import Status as IdeaStatus
+from research.templatetags.research_tags import pct
 from tests.factories import DataGapFactory, IdeaFactory, ProjectFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +40,26 @@ def test_counted_irregular_plural():
     assert counted(1, "delivery", "deliveries") == "1 delivery"
     assert counted(3, "delivery", "deliveries") == "3 deliveries"
     assert counted_filter(3, "delivery,deliveries") == "3 deliveries"
+
+
+@pytest.mark.parametrize(
+    ("value", "signed", "unsigned"),
+    [
+        (7.5, "+7.5 %", "7.5 %"),
+        (7.499, "+7.5 %", "7.5 %"),
+        (4.99, "+4.99 %", "4.99 %"),  # not "+5.0 %" beside a 5 % bar it is below
+        (4.999999999999992, "+5.0 %", "5.0 %"),
+        (12.345, "+12.35 %", "12.35 %"),
+        (0.051, "+0.05 %", "0.05 %"),
+        (0, "±0.0 %", "0.0 %"),
+        (-0.001, "±0.0 %", "0.0 %"),
+        (-2.5, "\u22122.5 %", "\u22122.5 %"),
+    ],
+)
+def test_percentages_read_the_same_in_messages_and_badges(value, signed, unsigned):
+    assert percent(value, signed=True) == signed
+    assert pct(value) == signed
+    assert percent(value) == unsigned
 
 
 # Every stored key the timeline shows, with the label users see (pinned here, not read from

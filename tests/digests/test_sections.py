@@ -266,7 +266,7 @@ def test_a_move_too_small_to_read_is_not_news(week):
     assert _section(_build(week["ann"]), "movers") is None
     reading = Reading.objects.create(idea=idea, metric=auc, value=0.80041)  # +0.051 %
     _dated(Reading, reading, "recorded_at", START + 2 * D)
-    assert _texts(_section(_build(week["ann"]), "movers")) == ["GBM: AUC improved 0.1 %"]
+    assert _texts(_section(_build(week["ann"]), "movers")) == ["GBM: AUC improved 0.05 %"]
 
 
 def test_the_week_includes_its_start_and_excludes_its_end_in_every_dated_section(week):

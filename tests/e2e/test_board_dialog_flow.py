@@ -112,7 +112,7 @@ def test_promoting_below_the_gain_bar_asks_for_a_confirmation(visit, workspace):
     Board.objects.filter(pk=workspace.board.pk).update(gain_bar=10.0)
     page = visit(workspace.sam, f"/research/ideas/{workspace.idea.pk}/promote/")
     expect(page.locator("#below-bar-note")).to_contain_text(
-        "“Gradient boosting on usage” gains +7.50 % on AUC, below this board's gain bar of 10 %."
+        "“Gradient boosting on usage” gains +7.5 % on AUC, below this board's gain bar of 10 %."
     )
     assert_accessible(page)
     page.get_by_role("group", name="Task 1").get_by_label("Task").fill("Scoring endpoint")

@@ -266,7 +266,7 @@ def test_api_asks_for_confirm_below_bar_and_the_activity_shows_it(api_as, member
     assert response.status_code == 400
     assert response.json() == {
         "confirm_below_bar": [
-            "“GBM” gains +2.50 % on AUC (pts), below this board's gain bar of 5 %. Confirm to "
+            "“GBM” gains +2.5 % on AUC (pts), below this board's gain bar of 5 %. Confirm to "
             "promote it below the bar; the promotion records that it was."
         ]
     }
