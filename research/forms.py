@@ -224,9 +224,15 @@ class TaskForm(forms.Form):
 
 
 class IdeaTaskForm(TaskForm):
-    """Add one task on the idea page: with a due date (optional)."""
+    """Add one task on the idea page, or edit one: with a due date (optional)."""
 
     due_date = forms.DateField(required=False, widget=DateInput, label="Due date")
+
+    @classmethod
+    def for_task(cls, task, data=None) -> "IdeaTaskForm":
+        """The edit form of ``task``, filled with its title, owner and due date."""
+        initial = {"title": task.title, "owner": task.owner_id, "due_date": task.due_date}
+        return cls(data, initial=initial)
 
 
 class BaseTaskFormSet(forms.BaseFormSet):

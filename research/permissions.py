@@ -86,6 +86,11 @@ def require_claim_task(user: User | AnonymousUser) -> None:
     require_role(user, Role.MEMBER, CLAIM_TASKS)
 
 
+def can_edit_task(user: User | AnonymousUser, task, idea) -> bool:
+    """Renaming, reassigning or re-dating a task: the idea's owner or a manager."""
+    return can_mark_task(user, task, idea) and can_edit_idea(user, idea)
+
+
 def require_edit_task(user: User | AnonymousUser, task, idea) -> None:
     """Renaming or reassigning a task: the idea's owner or a manager, not the task's owner."""
     require_mark_task(user, task, idea)

@@ -561,9 +561,13 @@ def idea_readings_page(
     )
 
 
-def idea_tasks(idea: Idea) -> QuerySet[Task]:
-    """An idea's engineering tasks with their owners, in order."""
-    return Task.objects.filter(idea=idea).select_related("owner").order_by("position", "id")
+def idea_tasks(idea: Idea) -> list[Task]:
+    """An idea's engineering tasks with their owners, in order; each knows ``idea`` (with
+    whatever it already carries, such as its board and project) without a query."""
+    tasks = list(Task.objects.filter(idea=idea).select_related("owner").order_by("position", "id"))
+    for task in tasks:
+        task.idea = idea
+    return tasks
 
 
 def idea_status_history(idea: Idea, *, limit: int = 20) -> list[IdeaStatusChange]:

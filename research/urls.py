@@ -24,6 +24,7 @@ urlpatterns = [
     path("ideas/<int:pk>/readings/", views.idea_reading_create, name="idea-reading-create"),
     path("ideas/<int:pk>/tasks/", views.idea_task_create, name="idea-task-create"),
     path("tasks/", views.my_tasks, name="my-tasks"),
+    path("tasks/<int:pk>/edit/", views.task_edit, name="task-edit"),
     path("tasks/<int:pk>/toggle/", views.task_toggle, name="task-toggle"),
     path("tasks/<int:pk>/claim/", views.task_claim, name="task-claim"),
     path("tasks/<int:pk>/state/", views.task_state, name="task-state"),

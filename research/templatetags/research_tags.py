@@ -92,6 +92,14 @@ def can_mark(user, task) -> bool:
 
 
 @register.filter
+def can_edit_task(user, task) -> bool:
+    """The person may rename, reassign or re-date this task (the rule the service checks)."""
+    from ..permissions import can_edit_task as rule
+
+    return rule(user, task, task.idea)
+
+
+@register.filter
 def can_claim(user, task) -> bool:
     """The person may claim this task: a member, and the task is free and open."""
     from ..permissions import can_claim_task

@@ -19,7 +19,7 @@ from .boards import (
 from .compare import board_compare
 from .ideas import idea_detail, idea_edit, idea_move, idea_promote, idea_reorder
 from .readings import board_readings_import, idea_reading_create, reading_delete
-from .tasks import idea_task_create, my_tasks, task_claim, task_state, task_toggle
+from .tasks import idea_task_create, my_tasks, task_claim, task_edit, task_state, task_toggle
 
 __all__ = [
     "board_compare",
@@ -41,6 +41,7 @@ __all__ = [
     "project_boards",
     "reading_delete",
     "task_claim",
+    "task_edit",
     "task_state",
     "task_toggle",
 ]

@@ -77,6 +77,7 @@ def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for task in selectors.idea_tasks(idea)
             ],
             "status_changes": selectors.idea_status_history(idea),
+            "today": timezone.localdate(),
             "can_edit": can_edit,
             "can_manage": can_manage_boards(request.user),
             "move_form": MoveForm(idea=idea) if can_edit else None,

@@ -1,5 +1,6 @@
-"""Engineering tasks: add one on the idea page, mark one done or not done, My tasks, claim
-one ("assign to me") and move one between states from the list and the dashboard."""
+"""Engineering tasks: add one on the idea page, edit one (title, owner, due date), mark one
+done or not done, My tasks, claim one ("assign to me") and move one between states from the
+list and the dashboard."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,7 +17,7 @@ from core.forms import submit_form
 from .. import selectors, services
 from ..filters import ME, OPEN, MyTasksFilter
 from ..forms import IdeaTaskForm
-from ..permissions import require_edit_idea
+from ..permissions import require_edit_idea, require_edit_task
 from ._common import safe_next
 
 
@@ -32,6 +33,27 @@ def idea_task_create(request: HttpRequest, pk: int) -> HttpResponse:
         "research/form_page.html",
         {"title": "Add a task", "form": form, "action": request.path, "back": idea},
         status=400,
+    )
+
+
+def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Rename, reassign or re-date a task: its idea's owner or a manager (the service's
+    rule; the task's own owner only moves its state)."""
+    task = get_object_or_404(selectors.task_detail(), pk=pk)
+    require_edit_task(request.user, task, task.idea)
+    back = safe_next(request, f"{task.idea.get_absolute_url()}#tasks")
+    form = IdeaTaskForm.for_task(task, request.POST if request.method == "POST" else None)
+    saved = request.method == "POST" and submit_form(
+        form, services.task_update, task=task, actor=request.user
+    )
+    if saved:
+        messages.success(request, f"Saved “{saved.title}”.")
+        return redirect(back)
+    return render(
+        request,
+        "research/task_edit.html",
+        {"title": f"Edit task “{task.title}”", "form": form, "task": task, "back": back},
+        status=400 if form.errors else 200,
     )
 
 

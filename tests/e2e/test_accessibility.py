@@ -16,6 +16,8 @@ from typing import NamedTuple
 import pytest
 from playwright.sync_api import expect
 
+from research.models import Task
+
 from .conftest import (
     VIEWPORTS,
     assert_accessible,
@@ -57,6 +59,11 @@ PAGES = {
     ),
     "staffing": MainPage("maya", lambda ws: "/projects/staffing/", "Staffing"),
     "my-tasks": MainPage("eli", lambda ws: "/research/tasks/", "My tasks"),
+    "task-edit": MainPage(
+        "maya",
+        lambda ws: f"/research/tasks/{Task.objects.get(title='Nightly feature job').pk}/edit/",
+        "Edit task",
+    ),
     "portfolio": MainPage("maya", lambda ws: "/projects/portfolio/", "Portfolio"),
     "roadmap": MainPage("maya", lambda ws: "/projects/portfolio/roadmap/", "Roadmap"),
     "takeaways": MainPage("sam", lambda ws: "/projects/takeaways/", "Takeaways"),

@@ -367,3 +367,59 @@ def test_idea_page_adds_a_task_with_a_due_date(client, member):
     task = Task.objects.get(idea=idea)
     assert (task.title, task.due_date, task.state) == ("Backfill features", due, "todo")
     assert 'name="due_date"' in client.get(idea.get_absolute_url()).text
+
+
+# --- editing --------------------------------------------------------------------------------
+
+
+def test_the_idea_owner_edits_title_owner_and_due_date_from_the_idea_page(client, member):
+    idea = IdeaFactory(owner=member, status="promoted")
+    task = _task(idea=idea, title="Backfill", due_date=TODAY)
+    engineer = UserFactory(first_name="Ada", last_name="Byron")
+    client.force_login(member)
+    edit = reverse("research:task-edit", args=[task.pk])
+    assert f'href="{edit}"' in client.get(idea.get_absolute_url()).text
+    form = client.get(edit).text
+    assert 'value="Backfill"' in form and f'value="{TODAY.isoformat()}"' in form
+    due = TODAY + datetime.timedelta(days=14)
+    response = client.post(
+        edit, {"title": " Backfill features ", "owner": engineer.pk, "due_date": due.isoformat()}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"{idea.get_absolute_url()}#tasks"
+    task.refresh_from_db()
+    assert (task.title, task.owner, task.due_date) == ("Backfill features", engineer, due)
+    # Clearing the due date and the owner is an edit too.
+    client.post(edit, {"title": "Backfill features", "owner": "", "due_date": ""})
+    task.refresh_from_db()
+    assert (task.owner, task.due_date) == (None, None)
+
+
+def test_editing_a_task_refuses_bad_input_with_form_errors_and_keeps_the_task(client, member):
+    task = _task(idea=IdeaFactory(owner=member, status="promoted"), title="Backfill")
+    client.force_login(member)
+    edit = reverse("research:task-edit", args=[task.pk])
+    response = client.post(edit, {"title": "", "due_date": "31/02/2026"})
+    assert response.status_code == 400
+    assert "This field is required." in response.text
+    assert "Enter a valid date." in response.text
+    response = client.post(edit, {"title": "x" * 201})
+    assert response.status_code == 400
+    task.refresh_from_db()
+    assert (task.title, task.due_date) == ("Backfill", None)
+
+
+def test_only_the_idea_owner_or_a_manager_may_open_the_task_editor(client, member, manager):
+    task = _task(owner=member, idea=IdeaFactory(owner=UserFactory(), status="promoted"))
+    edit = reverse("research:task-edit", args=[task.pk])
+    client.force_login(member)  # the task's owner moves its state, no more
+    assert client.get(edit).status_code == 403
+    assert client.post(edit, {"title": "Renamed"}).status_code == 403
+    page = client.get(reverse("research:my-tasks")).text
+    assert f'href="{edit}' not in page
+    client.force_login(manager)
+    page = client.get(reverse("research:my-tasks"), {"assignee": "", "state": ""}).text
+    assert f'href="{edit}?next=' in page
+    assert client.get(edit).status_code == 200
+    task.refresh_from_db()
+    assert task.title == "Build the scoring job"

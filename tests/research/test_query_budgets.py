@@ -127,7 +127,8 @@ def test_idea_page(client, member, size, django_assert_num_queries):
     with django_assert_num_queries(17):
         response = client.get(url)
     page = response.content.decode()
-    assert page.count("Step ") == size
+    assert page.count("Step ") == 2 * size  # its title, and its edit link's label
+    assert page.count('class="task-edit"') == size
     assert page.count('class="status-history"') == 1
     assert page.count("<li><time") == min(size, 20)
     assert page.count('action="/research/readings/') == min(3 * size, 50)
