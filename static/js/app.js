@@ -68,3 +68,16 @@ function scrollRoadmapToToday() {
   });
 }
 document.addEventListener("DOMContentLoaded", () => requestAnimationFrame(scrollRoadmapToToday));
+
+// ===== Staffing: the rotation form's availability list =====
+// "Choose" on a row puts that person in the form's Person field; the change refreshes the
+// list (htmx), which then marks the row as chosen and shows any warning for them.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("button.choose-person");
+  if (!button) return;
+  const select = document.querySelector("#rotation-form select[name=person]");
+  if (!select) return;
+  select.value = button.dataset.person;
+  select.dispatchEvent(new Event("change", { bubbles: true }));
+  select.focus();
+});

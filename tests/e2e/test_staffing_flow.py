@@ -30,7 +30,10 @@ def test_manager_sees_free_capacity_and_the_over_allocation_warning_before_savin
 
     # Another project: the same person may not overlap herself on Churn radar.
     page.get_by_label("Project").select_option(label="Basket size")
-    page.get_by_label("Person").select_option(label="Priya Raman")
+    # "Choose" in the availability list fills the Person field.
+    page.get_by_role("button", name="Choose Priya Raman for this rotation").click()
+    expect(page.get_by_label("Person")).to_have_value(str(workspace.priya.pk))
+    expect(priya).to_contain_text("(chosen)")
     page.get_by_label("Role").fill("Data scientist")
     page.get_by_label("Allocation").fill("50")
     page.get_by_label("Role").click()  # leave the field: its change asks again
