@@ -108,7 +108,7 @@ class PortfolioFilter(django_filters.FilterSet):
     projects are left out unless the phase filter asks for them."""
 
     q = django_filters.CharFilter(method="filter_q", label="Name contains")
-    phase = django_filters.ChoiceFilter(choices=Phase.choices, empty_label="Any active phase")
+    phase = django_filters.ChoiceFilter(choices=Phase.choices, empty_label="Not archived")
     health = django_filters.ChoiceFilter(choices=Health.choices, empty_label="Any health")
     pm = PersonChoiceFilter(
         queryset=_people,
