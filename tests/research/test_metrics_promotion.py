@@ -299,6 +299,11 @@ def test_promote_page_asks_for_the_confirmation_and_the_idea_history_shows_it(
     history = client.get(shortlisted.get_absolute_url()).content.decode()
     assert "promoted below the gain bar" in history
     assert "(+2.5 % against a bar of 5 %)" in history
+    # The project's timeline says so too, in the same words.
+    project = shortlisted.board.project
+    timeline = client.get(reverse("projects:project-timeline", args=[project.slug])).text
+    assert timeline.count("promoted below the gain bar") == 1
+    assert "(+2.5 % against a bar of 5 %)" in timeline
 
 
 def test_promote_page_above_the_bar_asks_nothing(client, member, shortlisted):
