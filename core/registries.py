@@ -13,6 +13,7 @@ so ``ready()`` may run twice. ``core`` knows no app: it stores callables and nam
 * badges on cards and rows (:func:`register_badges`, :func:`badges_for`)
 * header search providers (:func:`register_search`, :func:`search_providers`)
 * counts on the portfolio's project rows (:func:`register_project_count`, :func:`project_counts`)
+* download links on a page (:func:`register_download`, :func:`downloads_for`)
 """
 
 from collections.abc import Callable, Iterable
@@ -485,3 +486,36 @@ def register_project_count(
 
 def project_counts() -> list[ProjectCount]:
     return sorted(_PROJECT_COUNTS.values(), key=lambda c: (c.order, c.key))
+
+
+# --- download links on a page ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Download:
+    key: str
+    on: str
+    label: str
+    url: Callable[[Any, Any], str]
+    order: int
+
+
+_DOWNLOADS: dict[tuple[str, str], Download] = {}
+
+
+def register_download(
+    *, key: str, on: str, label: str, url: Callable[[Any, Any], str], order: int = 0
+) -> None:
+    """Offer a download (a CSV export, say) on page ``on`` ("datagaps.queue",
+    "research.board") owned by an app below the one that makes the file.
+
+    ``url(obj, request)`` is the link: the page's object (or ``None``) and its request, so
+    the link can carry the page's filters. No queries.
+    """
+    _DOWNLOADS[(on, key)] = Download(key, on, label, url, order)
+
+
+def downloads_for(on: str, obj, request) -> list[dict]:
+    """``[{"label": ..., "url": ...}, ...]`` in order for page ``on``."""
+    found = sorted((d for d in _DOWNLOADS.values() if d.on == on), key=lambda d: (d.order, d.key))
+    return [{"label": d.label, "url": d.url(obj, request)} for d in found]

@@ -1,6 +1,8 @@
-"""The idea page's "Runs" panel: the idea's MLflow runs and the lines to paste to log more."""
+"""What integrations shows on other apps' pages: the idea page's "Runs" panel (the idea's
+MLflow runs and the lines to paste to log more) and the CSV download links."""
 
 from django.conf import settings
+from django.urls import reverse
 
 from research.permissions import can_edit_idea, can_manage_boards
 
@@ -23,3 +25,18 @@ def idea_runs_panel(idea, user) -> dict:
         "experiment": experiment_name(idea.board),
         "idea_tag": IDEA_TAG,
     }
+
+
+def datagap_queue_csv_url(_page, request) -> str:
+    """The queue's CSV with the filters the queue page shows (its page number dropped)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    url = reverse("integrations:datagap-queue-csv")
+    return f"{url}?{query.urlencode()}" if query else url
+
+
+def board_ideas_csv_url(board, request) -> str:
+    """The board's ideas with their progress since the day the board page compares with."""
+    url = reverse("integrations:board-ideas-csv", args=[board.pk])
+    since = request.GET.get("since")
+    return f"{url}?since={since}" if since and since.isdigit() else url

@@ -42,6 +42,14 @@ def page_panels(context, obj) -> list:
     return object_panels(obj, context["request"].user)
 
 
+@register.inclusion_tag("core/_downloads.html", takes_context=True)
+def downloads(context, on: str, obj=None) -> dict:
+    """The registered download links of page ``on`` (``core.registries.register_download``)."""
+    from core.registries import downloads_for
+
+    return {"downloads": downloads_for(on, obj, context["request"])}
+
+
 @register.filter
 def highlight(text: str, query: str) -> str:
     """``text`` escaped, with each typed word's occurrences marked (``<mark>``)."""

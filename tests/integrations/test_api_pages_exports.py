@@ -185,3 +185,37 @@ def test_datagap_queue_export_follows_the_queue_page(client, api_as, scientist):
     api = api_as(scientist)
     assert api.get("/api/v1/exports/data-gaps/?status=nonsense").status_code == 400
     assert api.get("/api/v1/exports/data-gaps/").status_code == 200
+
+
+def test_the_queue_and_the_board_link_their_csv_with_the_page_filters(client, scientist, board):
+    import html
+    import re
+
+    from tests.factories import DataGapFactory
+
+    DataGapFactory(title="Delivered already", status="declined", decline_reason="Exists.")
+    DataGapFactory(title="Still open")
+    client.force_login(scientist)
+
+    def link(page: str, label: str) -> str:
+        found = re.search(rf'<a href="([^"]+)" download>{label}</a>', page)
+        assert found, label
+        return html.unescape(found.group(1))
+
+    queue = client.get("/data-gaps/", {"status": "declined", "page": "1"}).text
+    href = link(queue, "CSV of these requests")
+    assert href == "/integrations/data-gaps/queue.csv?status=declined"  # the page number dropped
+    rows = list(csv.DictReader(io.StringIO(b"".join(client.get(href).streaming_content).decode())))
+    assert [r["title"] for r in rows] == ["Delivered already"]
+    assert link(client.get("/data-gaps/").text, "CSV of these requests") == (
+        "/integrations/data-gaps/queue.csv"
+    )
+
+    board_page = client.get(board.get_absolute_url(), {"since": "30"}).text
+    assert (
+        link(board_page, "CSV of the ideas")
+        == f"/integrations/boards/{board.pk}/ideas.csv?since=30"
+    )
+    assert client.get(f"/integrations/boards/{board.pk}/ideas.csv?since=30").status_code == 200
+    plain = client.get(board.get_absolute_url(), {"since": "<x>"}).text
+    assert link(plain, "CSV of the ideas") == f"/integrations/boards/{board.pk}/ideas.csv"
