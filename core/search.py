@@ -120,8 +120,9 @@ def text_search_portable(
     queryset: QuerySet, *, title: Sequence[str], body: Sequence[str], query: str, limit: int
 ) -> list:
     """The fallback of :func:`text_search` for databases without full-text search (SQLite):
-    every word must appear (as a substring) in a title or a body field; a word in the title
-    counts 2, in the body 1. Runs on any database, so it is tested on PostgreSQL too."""
+    every typed word must begin a word of a title or a body field (a prefix, as on
+    PostgreSQL: "eli" finds "Eli" and "Elias", not "delivery"); a word in the title counts
+    2, in the body 1. Runs on any database, so it is tested on PostgreSQL too."""
     terms = search_terms(query)
     if not terms:
         return []
@@ -144,9 +145,13 @@ def text_search_portable(
 
 
 def _any_contains(fields: Sequence[str], term: str) -> Q:
+    """A word of one of ``fields`` starts with ``term`` (letters and digits only, see
+    ``_TERM``). The pattern reads the same to PostgreSQL's and Python's (SQLite's) regular
+    expressions; the ``icontains`` beside it lets SQLite skip most rows before the regex."""
+    word_start = rf"(^|[^0-9a-z]){re.escape(term)}"
     found = Q(pk__in=[])
     for field in fields:
-        found |= Q(**{f"{field}__icontains": term})
+        found |= Q(**{f"{field}__icontains": term, f"{field}__iregex": word_start})
     return found
 
 
