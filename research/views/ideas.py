@@ -25,7 +25,7 @@ from ..forms import (
 from ..models import Status
 from ..permissions import can_edit_idea, can_manage_boards, can_mark_task, require_edit_idea
 from ..transitions import IDEA_TRANSITIONS
-from ._common import answer_post, refusal_text, safe_next, wants_json
+from ._common import answer_post, refusal_text, safe_next, url_maker, wants_json
 
 
 def idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -111,6 +111,9 @@ def _readings_table(request: HttpRequest, idea) -> dict:
         query.update(cursor)
         return f"?{query.urlencode()}#readings"
 
+    delete_url = url_maker("research:reading-delete")  # one reverse, not one per row
+    for reading in page.rows:
+        reading.delete_url = delete_url(reading.pk)
     return {
         "reading_filter": form,
         "readings": page.rows,
