@@ -79,6 +79,11 @@ class Activity(models.Model):
     change it records. Feeds the project timeline, the API, digests and webhooks.
     ``target_repr`` keeps the object's name readable after the object itself is gone. It is
     an audit record: nothing edits or deletes it (the admin is read-only).
+
+    ``data`` is the event's own; the timeline reads a few common keys from it: ``from`` and
+    ``to`` (choice keys), ``note``, ``override_reason``, and ``marker``, a short sentence
+    the recording app writes for the timeline to show as it stands ("Promoted below the
+    gain bar: +2.5 % against a bar of 5 %").
     """
 
     actor = models.ForeignKey(

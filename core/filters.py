@@ -10,6 +10,18 @@ from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 
 from core.dates import to_utc
 
+# Keys of a list's query string that choose a page, not what is listed.
+PAGING_KEYS = frozenset({"page", "page_size"})
+
+
+def filters_or_default(query, default):
+    """A list's filter data: the query string when it sets any filter, else ``default`` (a
+    list that opens on, say, the open requests). The page number is no filter: page 2 of
+    the default list is still the default list, and its export is the same list."""
+    if any(key not in PAGING_KEYS for key in query):
+        return query
+    return default
+
 
 class _IdOrObjectField(django_filters.fields.ModelChoiceField):
     """A model choice that treats an unknown numeric id as "matches nothing" instead of an

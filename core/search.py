@@ -146,9 +146,11 @@ def text_search_portable(
 
 def _any_contains(fields: Sequence[str], term: str) -> Q:
     """A word of one of ``fields`` starts with ``term`` (letters and digits only, see
-    ``_TERM``). The pattern reads the same to PostgreSQL's and Python's (SQLite's) regular
-    expressions; the ``icontains`` beside it lets SQLite skip most rows before the regex."""
-    word_start = rf"(^|[^0-9a-z]){re.escape(term)}"
+    ``_TERM``): after the start or a character that is no letter or digit, in any script
+    ("lias" does not find "Élias"). The pattern reads the same to PostgreSQL's and Python's
+    (SQLite's) regular expressions; the ``icontains`` beside it lets SQLite skip most rows
+    before the regex."""
+    word_start = rf"(^|\W|_){re.escape(term)}"
     found = Q(pk__in=[])
     for field in fields:
         found |= Q(**{f"{field}__icontains": term, f"{field}__iregex": word_start})

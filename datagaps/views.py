@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.exceptions import Conflict
+from core.filters import filters_or_default
 from core.forms import apply_service_errors, submit_form
 from core.registries import project_tabs
 from core.text import counted
@@ -56,7 +57,7 @@ def _page(request: HttpRequest, queryset):
 
 def queue(request: HttpRequest, bulk_form: BulkForm | None = None) -> HttpResponse:
     """The data engineers' queue: filters, sorting, bulk triage and assignment."""
-    data = request.GET if request.GET else QUEUE_DEFAULT
+    data = filters_or_default(request.GET, QUEUE_DEFAULT)
     filterset = DataGapFilter(data, queryset=selectors.datagap_queue())
     triager = can_triage(request.user)
     return render(

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from django.http import StreamingHttpResponse
 from django.utils.text import slugify
 
+from core.filters import filters_or_default
 from datagaps import selectors as datagap_selectors
 from datagaps.filters import DataGapFilter
 from datagaps.views import QUEUE_DEFAULT
@@ -98,7 +99,8 @@ def datagap_queue_rows(params) -> Iterator[list]:
     """The data engineers' queue as its page shows it: the same filters (``status``,
     ``urgency``, ``project``, ``assignee``, ``requester``, ``overdue``, ``snoozed``,
     ``idea``, ``sort``) and, with none given, the same default (active, not snoozed)."""
-    filterset = DataGapFilter(params or QUEUE_DEFAULT, queryset=datagap_selectors.datagap_queue())
+    data = filters_or_default(params or {}, QUEUE_DEFAULT)
+    filterset = DataGapFilter(data, queryset=datagap_selectors.datagap_queue())
     if not filterset.is_valid():
         raise QueueFilterInvalid(filterset.errors)
     for gap in _in_chunks(filterset.qs):

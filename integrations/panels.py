@@ -4,6 +4,7 @@ MLflow runs and the lines to paste to log more) and the CSV download links."""
 from django.conf import settings
 from django.urls import reverse
 
+from research import selectors as research_selectors
 from research.permissions import can_edit_idea, can_manage_boards
 
 from . import selectors
@@ -36,7 +37,8 @@ def datagap_queue_csv_url(_page, request) -> str:
 
 
 def board_ideas_csv_url(board, request) -> str:
-    """The board's ideas with their progress since the day the board page compares with."""
+    """The board's ideas with their progress since the day the board page compares with
+    (read by the board page's own parser; its default needs no parameter)."""
     url = reverse("integrations:board-ideas-csv", args=[board.pk])
-    since = request.GET.get("since")
-    return f"{url}?since={since}" if since and since.isdigit() else url
+    since = research_selectors.since_days_parse(request.GET.get("since"))
+    return url if since == research_selectors.DEFAULT_SINCE_DAYS else f"{url}?since={since}"

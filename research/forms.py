@@ -232,7 +232,11 @@ class IdeaTaskForm(TaskForm):
     def for_task(cls, task, data=None) -> "IdeaTaskForm":
         """The edit form of ``task``, filled with its title, owner and due date."""
         initial = {"title": task.title, "owner": task.owner_id, "due_date": task.due_date}
-        return cls(data, initial=initial)
+        people = list(active_people())
+        if task.owner is not None and not task.owner.is_active:
+            # Still offered, so renaming a task does not silently unassign a departed owner.
+            people.append(task.owner)
+        return cls(data, initial=initial, people=people)
 
 
 class BaseTaskFormSet(forms.BaseFormSet):

@@ -12,6 +12,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from core.text import percent
+
 
 class Direction(models.TextChoices):
     """Which way a metric improves."""
@@ -238,6 +240,16 @@ class IdeaStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.idea}: {self.from_status or '∅'} → {self.to_status}"
+
+    @property
+    def below_bar_note(self) -> str:
+        """ "+2.5 % against a bar of 5 %" for a promotion below the bar, else ""."""
+        return below_bar_note(self.gain_pct, self.gain_bar) if self.below_bar else ""
+
+
+def below_bar_note(gain_pct: float, gain_bar: float) -> str:
+    """The figures of a promotion below the gain bar, in the words every page uses."""
+    return f"{percent(gain_pct, signed=True, below=gain_bar)} against a bar of {gain_bar:g} %"
 
 
 class Reading(models.Model):

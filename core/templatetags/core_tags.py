@@ -83,17 +83,6 @@ def counted(count: int, nouns: str) -> str:
 
 
 @register.filter
-def percent(value, style: str = "") -> str:
-    """``{{ x|percent }}`` is "7.5 %", ``{{ x|percent:"signed" }}`` "+7.5 %" (``core.text.
-    percent``, the one format of gains and changes); nothing for no value."""
-    from core.text import percent as _percent
-
-    if value in (None, ""):
-        return ""
-    return _percent(float(value), signed=style == "signed")
-
-
-@register.filter
 def key_label(key: str) -> str:
     """A stored choice key as its label, for event data that keeps only the key:
     ``in_progress`` → "In progress", ``prototype`` → "Prototype" (every status and phase

@@ -144,7 +144,7 @@ def promotion_below_bar(idea: Idea) -> tuple[float, float, str] | None:
     gain, bar = standing["gain_pct"], standing["gain_bar"]
     if selectors.clears_bar(gain, bar):
         return None
-    gains = percent(gain, signed=True)
+    gains = percent(gain, signed=True, below=bar)
     return (
         gain,
         bar,
@@ -229,17 +229,22 @@ def idea_transition(
     idea.position = _next_position(idea.board_id, to)
     idea.save(update_fields=["status", "dropped_reason", "position", "updated_at"])
     below_bar = {"below_bar": True, "gain_pct": below[0], "gain_bar": below[1]} if below else {}
-    IdeaStatusChange.objects.create(
+    change = IdeaStatusChange.objects.create(
         idea=idea, board_id=idea.board_id, from_status=from_status, to_status=to, actor=actor,
         reason=reason, **below_bar,
     )  # fmt: skip
+    # The timeline shows an event's ``marker`` as it stands (see ``activity.models``).
+    marker = {"marker": f"Promoted below the gain bar: {change.below_bar_note}"} if below else {}
     activity_record(
         actor=actor,
         event=EventType.IDEA_PROMOTED if to == Status.PROMOTED else EventType.IDEA_MOVED,
         target=idea,
         project=idea.board.project,
-        data={"idea": idea.pk, "from": from_status, "to": to, "reason": reason, **below_bar},
-    )
+        data={
+            "idea": idea.pk, "from": from_status, "to": to, "reason": reason,
+            **below_bar, **marker,
+        },
+    )  # fmt: skip
     return idea
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.exceptions import Conflict
+from core.filters import filters_or_default
 from core.forms import submit_form
 
 from .. import selectors, services
@@ -70,7 +71,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     """My tasks: by default the person's open tasks, soonest due first; the filters show
     the unassigned ones to claim, other states and projects. One filter for this page and
     the API list (``TaskFilter``)."""
-    data = request.GET if request.GET else {"assignee": ME, "state": OPEN}
+    data = filters_or_default(request.GET, {"assignee": ME, "state": OPEN})
     filterset = MyTasksFilter(data, queryset=selectors.task_rows(), request=request)
     rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     page = Paginator(rows, 50).get_page(request.GET.get("page"))

@@ -62,6 +62,22 @@ def test_percentages_read_the_same_in_messages_and_badges(value, signed, unsigne
     assert percent(value) == unsigned
 
 
+@pytest.mark.parametrize(
+    ("value", "bar", "text"),
+    [
+        (4.99, 5, "+4.99 %"),
+        (4.996, 5, "+4.996 %"),  # "+5.0 %" would read as reaching the bar
+        (4.9999, 5, "+4.9999 %"),
+        (4.994, 5, "+4.99 %"),
+        (5.0, 5, "+5.0 %"),  # at the bar: not below it, nothing to keep apart
+        (7.5, 10, "+7.5 %"),
+        (-0.004, 0, "\u22120.004 %"),  # a fall below a 0 % bar is not "±0.0 %"
+    ],
+)
+def test_a_gain_below_a_bar_never_reads_as_reaching_it(value, bar, text):
+    assert percent(value, signed=True, below=bar) == text
+
+
 # Every stored key the timeline shows, with the label users see (pinned here, not read from
 # the choices under test).
 KEY_LABELS = [

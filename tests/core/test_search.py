@@ -165,6 +165,7 @@ def test_the_portable_fallback_ranks_title_matches_first(
     in_body = make("Forecast demand", f"Counts every {WORD.upper()} in the park.")
     make("Unrelated", "Nothing here either.")
     make(f"Un{WORD}like", f"Counts every un{WORD}.")  # inside a word: not a prefix, no match
+    make(f"É{WORD}", f"Ü{WORD}")  # after a letter of another script: inside a word too
     found = text_search_portable(model.objects.all(), title=title, body=body, query=WORD, limit=10)
     assert [obj.pk for obj in found] == [in_title.pk, in_body.pk]
     assert [obj.search_rank for obj in found] == [2.0, 1.0]

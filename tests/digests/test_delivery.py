@@ -74,9 +74,12 @@ def test_the_worker_mails_each_person_with_both_parts_and_unsubscribe_headers(
     assert response.status_code == 200
     recipient = next(p for p in people if p.email == message["To"])
     assert DigestPreference.objects.get(user=recipient).enabled is False
-    deliveries = DigestDelivery.objects.all()
-    wait_until(lambda: {d.state for d in deliveries} == {Result.SENT}, 10, "deliveries marked sent")
-    assert all(d.html_body and d.subject for d in deliveries)
+    wait_until(
+        lambda: {d.state for d in DigestDelivery.objects.all()} == {Result.SENT},
+        10,
+        "deliveries marked sent",
+    )
+    assert all(d.html_body and d.subject for d in DigestDelivery.objects.all())
 
 
 def test_the_job_run_twice_and_at_once_mails_one_digest_per_person(celery_worker, smtp_inbox):

@@ -210,6 +210,13 @@ def test_the_queue_and_the_board_link_their_csv_with_the_page_filters(client, sc
     assert link(client.get("/data-gaps/").text, "CSV of these requests") == (
         "/integrations/data-gaps/queue.csv"
     )
+    # A page number is no filter: the default queue (active requests) on every page, and
+    # its CSV the same list.
+    first = client.get("/data-gaps/", {"page": "1"}).text
+    assert "Still open" in first and "Delivered already" not in first
+    href = link(first, "CSV of these requests")
+    rows = list(csv.DictReader(io.StringIO(b"".join(client.get(href).streaming_content).decode())))
+    assert [r["title"] for r in rows] == ["Still open"]
 
     board_page = client.get(board.get_absolute_url(), {"since": "30"}).text
     assert (
@@ -217,5 +224,6 @@ def test_the_queue_and_the_board_link_their_csv_with_the_page_filters(client, sc
         == f"/integrations/boards/{board.pk}/ideas.csv?since=30"
     )
     assert client.get(f"/integrations/boards/{board.pk}/ideas.csv?since=30").status_code == 200
-    plain = client.get(board.get_absolute_url(), {"since": "<x>"}).text
-    assert link(plain, "CSV of the ideas") == f"/integrations/boards/{board.pk}/ideas.csv"
+    for typed in ("<x>", "²", "0", "366", "7"):  # what the board page reads as its default
+        plain = client.get(board.get_absolute_url(), {"since": typed}).text
+        assert link(plain, "CSV of the ideas") == f"/integrations/boards/{board.pk}/ideas.csv"

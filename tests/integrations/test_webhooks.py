@@ -255,11 +255,12 @@ def test_events_reach_a_failing_receiver_once_it_recovers_through_the_worker(
         assert messages[0]["payload"] == messages[1]["payload"]
     statuses = [m[0]["payload"]["data"]["data"]["to"] for m in by_id.values()]
     assert sorted(statuses) == ["exploring", "prototyping"]
-    # The worker records the outcome just after the receiver answered.
-    statuses = Delivery.objects.values_list("status", flat=True)
-    wait_until(
-        lambda: set(statuses) == {"done"} and Attempt.objects.count() >= 4,
-        10,
-        "deliveries marked done",
-    )
+
+    def settled() -> bool:
+        """The worker records the outcome just after the receiver answered. A fresh query
+        on each poll: a QuerySet keeps its first answer."""
+        done = set(Delivery.objects.values_list("status", flat=True)) == {"done"}
+        return done and Attempt.objects.count() >= 4
+
+    wait_until(settled, 10, "deliveries marked done")
     assert Attempt.objects.count() == 4

@@ -302,8 +302,7 @@ def test_promote_page_asks_for_the_confirmation_and_the_idea_history_shows_it(
     # The project's timeline says so too, in the same words.
     project = shortlisted.board.project
     timeline = client.get(reverse("projects:project-timeline", args=[project.slug])).text
-    assert timeline.count("promoted below the gain bar") == 1
-    assert "(+2.5 % against a bar of 5 %)" in timeline
+    assert timeline.count("Promoted below the gain bar: +2.5 % against a bar of 5 %") == 1
 
 
 def test_promote_page_above_the_bar_asks_nothing(client, member, shortlisted):

@@ -270,6 +270,10 @@ def test_my_tasks_shows_my_open_tasks_by_default(client, member):
     assert "Mine finished" not in page and "Nobody&#x27;s task" not in page
     assert "(overdue)" in page
     assert f'action="{reverse("research:task-state", args=[mine.pk])}"' in page
+    # A page number is no filter: still my open tasks.
+    paged = client.get(reverse("research:my-tasks"), {"page": "1"}).text
+    assert "Mine open" in paged
+    assert "Mine finished" not in paged and "Nobody&#x27;s task" not in paged
 
 
 def test_my_tasks_filters_to_tasks_to_claim(client, member):
@@ -423,3 +427,15 @@ def test_only_the_idea_owner_or_a_manager_may_open_the_task_editor(client, membe
     assert client.get(edit).status_code == 200
     task.refresh_from_db()
     assert task.title == "Build the scoring job"
+
+
+def test_editing_a_task_keeps_an_owner_who_has_since_left(client, member):
+    gone = UserFactory(first_name="Lin", last_name="Gone", is_active=False)
+    task = _task(owner=gone, idea=IdeaFactory(owner=member, status="promoted"), title="Backfill")
+    client.force_login(member)
+    edit = reverse("research:task-edit", args=[task.pk])
+    assert f'<option value="{gone.pk}" selected>' in client.get(edit).text
+    response = client.post(edit, {"title": "Backfill v2", "owner": gone.pk})
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert (task.title, task.owner) == ("Backfill v2", gone)
