@@ -122,10 +122,22 @@
     };
   }
 
+  // A legend entry longer than a narrow chart is cut in the middle of the idea's name, so
+  // what it is (": mean", ": lowest to highest") stays readable; the tooltip has it whole.
+  function shortLabel(text, max = 40) {
+    if (text.length <= max) return text;
+    const cut = text.lastIndexOf(": ");
+    const suffix = cut > 0 ? text.slice(cut) : "";
+    const name = cut > 0 ? text.slice(0, cut) : text;
+    return `${name.slice(0, Math.max(max - suffix.length - 1, 8)).trimEnd()}…${suffix}`;
+  }
+
   // The legend shows one entry for a bucket band (its upper edge), not both edges.
   const legend = { position: "bottom", labels: { boxWidth: 24,
-    filter: (item, data) => data.datasets[item.datasetIndex].inLegend !== false } };
+    filter: (item, data) => data.datasets[item.datasetIndex].inLegend !== false,
+    generateLabels: (chart) => Chart.defaults.plugins.legend.labels.generateLabels(chart)
+      .map((item) => ({ ...item, text: shortLabel(item.text) })) } };
 
   window.TandemSeries = { legend, xScale, xOf, seriesDatasets, flatLine, note, readings, wrapped,
-    tooltipTitle, iso };
+    tooltipTitle, iso, shortLabel };
 })();

@@ -64,6 +64,12 @@ def test_pick_ideas_share_the_address_and_read_the_chart(visit, workspace):
     expect(other.get_by_label("Logistic baseline refresh")).not_to_be_checked()
     assert _labels(other, chart_id)[:2] == ["Gradient boosting on usage", "Survival model"]
     assert_accessible(other)
+    # A long legend entry is cut inside the idea's name, keeping what the line is.
+    short = other.evaluate("(t) => TandemSeries.shortLabel(t)", "A" * 60 + ": lowest to highest")
+    assert short == "A" * 20 + "…: lowest to highest" and len(short) == 40
+    assert other.evaluate("(t) => TandemSeries.shortLabel(t)", "Survival model") == (
+        "Survival model"
+    )
 
 
 def test_idea_chart_is_downsampled_with_a_note_and_zooms_in(visit, workspace):
