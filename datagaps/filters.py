@@ -7,12 +7,16 @@ from accounts.filters import PersonChoiceFilter, people
 from core.filters import IdChoiceFilter, IdFilter, StrictBooleanFilter
 from projects.models import Project
 
-from .models import DataGap, Status, Urgency
+from .models import ACTIVE_STATUSES, DataGap, Status, Urgency
 from .selectors import overdue_q, snoozed_q
 
 
 def _projects(request) -> QuerySet[Project]:
     return Project.objects.order_by("name")
+
+
+# The queue as it first shows (the page and its CSV): what is still to do, snoozed hidden.
+QUEUE_DEFAULT = {"status": list(ACTIVE_STATUSES), "snoozed": "false"}
 
 
 class DataGapFilter(django_filters.FilterSet):

@@ -22,15 +22,13 @@ from core.text import counted
 from projects.selectors import project_list
 
 from . import selectors, services
-from .filters import DataGapFilter
+from .filters import QUEUE_DEFAULT, DataGapFilter
 from .forms import BulkForm, DataGapEditForm, DataGapForm, LinkForm, SnoozeForm, TransitionForm
-from .models import ACTIVE_STATUSES, DataGap, Status
+from .models import DataGap, Status
 from .permissions import can_edit, can_file, can_triage, require_edit, require_file
 from .transitions import REQUESTER_MOVES, allowed_statuses
 
 PER_PAGE = 50
-# The queue as it first shows: what is still to do, snoozed requests hidden.
-QUEUE_DEFAULT = {"status": list(ACTIVE_STATUSES), "snoozed": "false"}
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:

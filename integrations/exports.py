@@ -14,8 +14,7 @@ from django.utils.text import slugify
 
 from core.filters import filters_or_default
 from datagaps import selectors as datagap_selectors
-from datagaps.filters import DataGapFilter
-from datagaps.views import QUEUE_DEFAULT
+from datagaps.filters import QUEUE_DEFAULT, DataGapFilter
 from research import selectors as research_selectors
 from research.models import Board, Idea, Reading
 
