@@ -66,7 +66,7 @@ def test_chart_dates_do_not_overlap_and_task_toggles_sit_by_their_titles(visit):
 
     for item in page.locator(".task-list li").all():
         toggle = item.locator("button").bounding_box()
-        title = item.locator(":scope > span").bounding_box()
+        title = item.locator(".task-title").bounding_box()
         # beside the title: just to its left and on the same line
         assert toggle["x"] + toggle["width"] <= title["x"] <= toggle["x"] + toggle["width"] + 24
         assert (
