@@ -405,7 +405,7 @@ class SearchHit:
     title: str
     text: str
     url: str
-    rank: float
+    rank: float = 0.0
     detail: str = ""
 
 

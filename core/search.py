@@ -13,8 +13,9 @@ provider costs one query.
 """
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
@@ -142,6 +143,30 @@ def text_search_portable(
         .annotate(search_rank=rank)
         .order_by("-search_rank", "-pk")[:limit]
     )
+
+
+def detail_line(*parts: str) -> str:
+    """A hit's line of context from the parts it has: "Open · Churn radar"."""
+    return " · ".join(part for part in parts if part)
+
+
+def search_hits(
+    user,
+    queryset: QuerySet,
+    *,
+    title: Sequence[str],
+    body: Sequence[str],
+    query: str,
+    limit: int,
+    hit: Callable[[Any], SearchHit],
+) -> list[SearchHit]:
+    """A search provider's whole answer: nothing for someone who may not search, else
+    :func:`text_search` over ``queryset`` with each found row turned into a hit by ``hit``
+    (its ``rank`` is taken from the row). One query."""
+    if not may_search(user):
+        return []
+    found = text_search(queryset, title=title, body=body, query=query, limit=limit)
+    return [replace(hit(row), rank=row.search_rank) for row in found]
 
 
 def _any_contains(fields: Sequence[str], term: str) -> Q:

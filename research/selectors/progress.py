@@ -124,6 +124,17 @@ def _progress_rows(metrics: QuerySet, cutoff: datetime) -> QuerySet:
     )
 
 
+def _row_numbers(row: dict) -> dict:
+    """:func:`progress_compute` for a row of :func:`_progress_rows`."""
+    return progress_compute(
+        latest=row["latest"],
+        past=row["past"],
+        baseline=row["baseline"],
+        direction=row["direction"],
+        gain_bar=row["board__gain_bar"],
+    )
+
+
 def _progress_from_rows(rows: Iterable[dict]) -> dict[tuple[int, int], Progress]:
     rows = list(rows)
     best: dict[int, tuple[float, int]] = {}
@@ -136,13 +147,7 @@ def _progress_from_rows(rows: Iterable[dict]) -> dict[tuple[int, int], Progress]
             best[row["pk"]] = (score, row["idea_id"])
     result = {}
     for row in rows:
-        numbers = progress_compute(
-            latest=row["latest"],
-            past=row["past"],
-            baseline=row["baseline"],
-            direction=row["direction"],
-            gain_bar=row["board__gain_bar"],
-        )
+        numbers = _row_numbers(row)
         result[(row["idea_id"], row["pk"])] = Progress(
             idea_id=row["idea_id"],
             metric_id=row["pk"],
@@ -220,13 +225,7 @@ def idea_primary_gain(idea: Idea, *, now: datetime | None = None) -> dict | None
     if not rows:
         return None
     row = rows[0]
-    numbers = progress_compute(
-        latest=row["latest"],
-        past=row["past"],
-        baseline=row["baseline"],
-        direction=row["direction"],
-        gain_bar=row["board__gain_bar"],
-    )
+    numbers = _row_numbers(row)
     label = f"{row['name']} ({row['unit']})" if row["unit"] else row["name"]
     return {"metric": label, "gain_pct": numbers["gain_pct"], "gain_bar": row["board__gain_bar"]}
 
