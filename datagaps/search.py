@@ -9,13 +9,7 @@ from django.db.models import BooleanField, FloatField
 from django.db.models.expressions import RawSQL
 
 from core.registries import SearchHit
-from core.search import (
-    detail_line,
-    may_search,
-    search_terms,
-    text_search_portable,
-    tsquery_text,
-)
+from core.search import may_search, search_terms, text_search_portable, tsquery_text
 
 from .models import DataGap
 
@@ -53,7 +47,7 @@ def datagap_search(user, query: str, limit: int) -> list[SearchHit]:
             text=gap.data_needed,
             url=gap.get_absolute_url(),
             rank=gap.search_rank,
-            detail=detail_line(gap.get_status_display(), gap.project.name if gap.project else ""),
+            detail=f"{gap.get_status_display()} · {gap.project.name}",  # a project is required
         )
         for gap in _found(query, limit)
     ]

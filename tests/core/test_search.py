@@ -396,3 +396,10 @@ def test_the_schema_states_q_and_type_as_the_server_checks_them(api_as, viewer):
     # The length is the typed one, spaces included: 200 passes, 201 does not.
     assert api.get("/api/v1/search/", {"q": " " * 199 + "x"}).status_code == 200
     assert api.get("/api/v1/search/", {"q": " " * 200 + "x"}).status_code == 400
+
+
+def test_a_hit_says_only_the_context_it_has(member):
+    author = UserFactory(first_name="Ada", last_name="Byron", password="!")
+    TakeawayFactory(title=f"{WORD} lesson", text="", tags="", author=author, project=None)
+    (hit,) = takeaway_search(member, WORD, 5)
+    assert hit.detail == "Ada Byron"  # no project: no dangling separator
