@@ -93,3 +93,21 @@ def test_engineer_claims_a_task_and_moves_it_along(visit, workspace):
     free.refresh_from_db()
     assert (free.state, free.done) == ("done", True)
     assert Task.objects.get(title="Nightly feature job").state == "in_progress"
+
+
+def test_dashboard_task_buttons_do_not_cover_each_other(visit, workspace):
+    """A manager sees a task to claim with its claim form and its state form side by side
+    (or wrapped); neither form is pulled into the other's place."""
+    promoted = workspace.ideas["Logistic baseline refresh"]
+    Task.objects.create(idea=promoted, title="Monitoring dashboard", position=2)
+    page = visit(workspace.maya, "/")
+    row = page.locator(".task-actions").filter(
+        has=page.get_by_role("button", name="Assign to me: Monitoring dashboard")
+    )
+    boxes = [button.bounding_box() for button in row.locator("button").all()]
+    assert len(boxes) >= 2
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            apart_x = a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+            apart_y = a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"]
+            assert apart_x or apart_y, (a, b)
