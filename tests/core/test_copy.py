@@ -136,7 +136,10 @@ def test_moving_an_idea_says_the_status_label(client, manager):
 )
 def test_a_requests_age_is_counted(client, viewer, days, text):
     gap = DataGapFactory(requester=UserFactory(password="!"))
-    filed = timezone.now() - datetime.timedelta(days=days, hours=1)
+    # The start of a local calendar day: age is counted in calendar days, so "now minus
+    # an hour" would cross midnight in the first hour of a day.
+    day = timezone.localdate() - datetime.timedelta(days=days)
+    filed = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
     type(gap).objects.filter(pk=gap.pk).update(created_at=filed)
     client.force_login(viewer)
     assert text in client.get(gap.get_absolute_url()).content.decode()
